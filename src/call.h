@@ -59,8 +59,8 @@ int call_query(call *c, const char *name, char **value);
 /* Parses the body of a JSON operation into an object: checks the
  * Content-Type, the size and strict JSON. Returns the object, or NULL
  * with *failed set to 0 after answering 400, or to -1 when memory ran
- * out. An empty body is parsed as {} when empty_ok, else it is a 400. */
-cJSON *call_json_body(call *c, int empty_ok, int *failed);
+ * out. An empty body is read as {}. */
+cJSON *call_json_body(call *c, int *failed);
 
 /* Answers the state machine's failure: ST_NOT_FOUND as 404 naming the
  * store or upload, ST_REJECTED as 400 with c->err, others as 500.

@@ -85,7 +85,7 @@ int op_complete(call *c)
   int failed, rc = -1;
   st_result sr;
 
-  body = call_json_body(c, 0, &failed);
+  body = call_json_body(c, &failed);
   if (!body)
     return failed;
   switch (read_parts(c, body, &list, &count)) {

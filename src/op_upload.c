@@ -21,6 +21,7 @@ static const char *const source_values[] = {"SOURCE1", "SOURCE2"};
 static const char *const type_values[] = {"FASTQ", "BAM", "CRAM", "UBAM"};
 
 #define PAGE_MAX 100
+#define TOKEN_MAX 6144
 
 /* Reads an optional query integer in min..max written as plain decimal
  * digits without a leading zero. Returns 1 with *out set, 0 when
@@ -202,7 +203,7 @@ int op_create(call *c)
   int failed, type = 0, rc = -1;
   st_result sr;
 
-  body = call_json_body(c, 0, &failed);
+  body = call_json_body(c, &failed);
   if (!body)
     return failed;
   switch (check_create(c, body, &type)) {
@@ -343,7 +344,7 @@ typedef struct list_query {
   int source;
   long max;
   long after_number;            /* list parts numbered above this */
-  int64_t after, before;        /* creation time bounds, inclusive */
+  int64_t after, before;        /* creation time bounds, exclusive */
 } list_query;
 
 /* Checks the body of ListReadSetUploadParts into q. */
@@ -373,16 +374,26 @@ static field_result check_list_body(call *c, const cJSON *body,
 static int read_page_query(call *c, long limit, long *max, long *after)
 {
   int rc = query_integer(c, "maxResults", 1, PAGE_MAX, max);
-  char *token = NULL;
-  char *end;
+  char *token = NULL, *end;
+  int printable;
+  size_t n;
 
   if (rc < 0)
     return rc;
   rc = call_query(c, "nextToken", &token);
   if (rc <= 0)
     return rc;
-  *after = strtol(token, &end, 10);
-  if (token[0] < '1' || token[0] > '9' || *end || *after > limit)
+  n = text_code_points(token);
+  printable = text_printable(token);
+  if (n < 1 || n > TOKEN_MAX || printable == 0)
+    rc = reply_error(c, ERR_VALIDATION, "nextToken: must be 1 to %d "
+                     "letters, marks, numbers, punctuation, symbols or "
+                     "spaces", TOKEN_MAX) < 0 ? -2 : -1;
+  else if (printable < 0)
+    rc = -2;
+  else if (token[0] < '1' || token[0] > '9' ||
+           (*after = strtol(token, &end, 10)) < 1 ||
+           *end || *after > limit)
     rc = reply_error(c, ERR_VALIDATION, "nextToken: was not issued by "
                      "this service") < 0 ? -2 : -1;
   else
@@ -423,7 +434,7 @@ static cJSON *list_page(const st_upload *upload, const list_query *q)
   list = answer ? cJSON_AddArrayToObject(answer, "parts") : NULL;
   for (i = 0; list && i < n; i++) {
     if (parts[i].number <= q->after_number ||
-        parts[i].created < q->after || parts[i].created > q->before)
+        parts[i].created <= q->after || parts[i].created >= q->before)
       continue;
     if (shown == (size_t)q->max) {
       snprintf(token, sizeof token, "%ld", (long)parts[i - 1].number);
@@ -456,7 +467,7 @@ int op_list_parts(call *c)
   rc = read_page_query(c, ST_PART_MAX, &q.max, &q.after_number);
   if (rc < 0)
     return rc == -2 ? -1 : 0;
-  body = call_json_body(c, 0, &failed);
+  body = call_json_body(c, &failed);
   if (!body)
     return failed;
   switch (check_list_body(c, body, &q)) {

@@ -96,17 +96,6 @@ const char *call_header(const call *c, const char *name)
   return NULL;
 }
 
-/* Decodes one part of a query pair; '+' stands for a space. */
-static char *decode_query_part(const char *s, size_t len, int *oom)
-{
-  char *out = text_percent_decode(s, len, oom);
-
-  for (char *p = out; p && *p; p++)
-    if (*p == '+')
-      *p = ' ';
-  return out;
-}
-
 int call_query(call *c, const char *name, char **value)
 {
   const char *q = c->request->query, *end, *eq;
@@ -116,7 +105,7 @@ int call_query(call *c, const char *name, char **value)
   for (; q && *q; q = *end ? end + 1 : end) {
     end = q + strcspn(q, "&");
     eq = memchr(q, '=', (size_t)(end - q));
-    key = decode_query_part(q, (size_t)((eq ? eq : end) - q), &oom);
+    key = text_percent_decode(q, (size_t)((eq ? eq : end) - q), &oom);
     if (!key && oom)
       goto fail;
     if (!key || strcmp(key, name)) {
@@ -129,7 +118,7 @@ int call_query(call *c, const char *name, char **value)
                         "in the query string", name);
       goto fail;
     }
-    found = eq ? decode_query_part(eq + 1, (size_t)(end - eq - 1), &oom)
+    found = eq ? text_percent_decode(eq + 1, (size_t)(end - eq - 1), &oom)
                : strdup("");
     if (!found) {
       if (!oom && eq)
@@ -165,7 +154,7 @@ static int is_json_content_type(const char *value)
   return *value == '\0' || *value == ';';
 }
 
-cJSON *call_json_body(call *c, int empty_ok, int *failed)
+cJSON *call_json_body(call *c, int *failed)
 {
   const mrsu_request *r = c->request;
   char why[200];
@@ -179,11 +168,8 @@ cJSON *call_json_body(call *c, int empty_ok, int *failed)
   else if (r->body_len > c->config->max_json_body)
     *failed = reply_error(c, ERR_VALIDATION, "body: must be at most %zu "
                           "bytes", c->config->max_json_body);
-  else if (r->body_len == 0 && empty_ok)
-    body = cJSON_CreateObject(), oom = !body;
   else if (r->body_len == 0)
-    *failed = reply_error(c, ERR_VALIDATION, "body: must be a JSON "
-                          "object, and is empty");
+    body = cJSON_CreateObject(), oom = !body;
   else {
     body = jg_parse(r->body, r->body_len, why, sizeof why, &oom);
     if (!body && !oom)
