@@ -45,7 +45,7 @@ int reply_json(call *c, cJSON *body);
  * when memory ran out. */
 int reply_error(call *c, err_kind kind, const char *fmt, ...);
 
-/* Answers a bodiless 500 without allocating. Can't fail. */
+/* Answers 500 with a fixed message, without allocating. Can't fail. */
 void reply_no_memory(mrsu_response *response);
 
 /* The value of a request header by case-insensitive name, or NULL. */

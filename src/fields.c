@@ -46,13 +46,12 @@ static field_result lookup(const cJSON *object, const field_place *place,
                            const cJSON **node)
 {
   *node = cJSON_GetObjectItemCaseSensitive(object, place->name);
-  if (*node && cJSON_IsNull(*node))
-    return field_fail(place, "must not be null");
-  if (*node)
+  if (*node && !cJSON_IsNull(*node))
     return FIELD_OK;
   if (!place->required)
     return FIELD_ABSENT;
-  return field_fail(place, "is required");
+  return field_fail(place, *node ? "is required and must not be null"
+                                 : "is required");
 }
 
 field_result field_string(const cJSON *object, const field_place *place,

@@ -4,8 +4,8 @@
  * Each check looks one member up in an object (case-sensitively), and
  * either stores its value or writes why it fails into err as
  * "PATH: rule", where PATH is the member's place in the body such as
- * parts[2].partNumber. null is never a valid value: a member that is
- * present and null fails, whether it is required or optional.
+ * parts[2].partNumber. A null optional member counts as absent; a null
+ * required member fails.
  */
 #ifndef FIELDS_H
 #define FIELDS_H

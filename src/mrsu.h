@@ -35,10 +35,14 @@ typedef struct mrsu_request {
   size_t header_count;
   const unsigned char *body;
   size_t body_len;
+  /* A server that streamed an UploadReadSetPart body elsewhere sets body
+   * to NULL, body_len to its size and body_checksum to its checksum
+   * (base64 of SHA-256); every other request leaves it NULL. */
+  const char *body_checksum;
 } mrsu_request;
 
-/* One response: free with mrsu_response_free(). The body is owned; the
- * header names and values are static strings. */
+/* One response: free with mrsu_response_free(). The body is owned
+ * unless body_is_static; header names and values are static strings. */
 typedef struct mrsu_response {
   int status;
   const char *error_type;       /* NULL on success */
@@ -46,6 +50,7 @@ typedef struct mrsu_response {
   size_t header_count;
   char *body;
   size_t body_len;
+  int body_is_static;           /* set when body must not be freed */
 } mrsu_response;
 
 /* How a service starts. Fill with mrsu_config_default(), then adjust. */
@@ -74,8 +79,9 @@ void mrsu_service_free(mrsu_service *service);
 
 /* Handles one request and fills *response, which the caller frees with
  * mrsu_response_free() whatever the result. Returns 0; returns -1 only
- * when memory ran out while building the response, in which case
- * *response holds a bodiless 500 and the state is unchanged. */
+ * when memory ran out, in which case *response holds a 500
+ * InternalServerException with a fixed message and the state is
+ * unchanged. */
 int mrsu_handle(mrsu_service *service, const mrsu_request *request,
                 mrsu_response *response);
 

@@ -279,7 +279,9 @@ int op_upload_part(call *c)
   }
   if (sr != ST_OK)
     return reply_store_result(c, sr);
-  if (checksum_of(r->body, r->body_len, sum) < 0)
+  if (r->body_checksum)
+    snprintf(sum, sizeof sum, "%s", r->body_checksum);
+  else if (checksum_of(r->body, r->body_len, sum) < 0)
     return -1;
   answer = cJSON_CreateObject();
   if (!answer || !cJSON_AddStringToObject(answer, "checksum", sum)) {
@@ -344,7 +346,7 @@ typedef struct list_query {
   int source;
   long max;
   long after_number;            /* list parts numbered above this */
-  int64_t after, before;        /* creation time bounds, exclusive */
+  int64_t after, before;        /* creation time bounds, inclusive */
 } list_query;
 
 /* Checks the body of ListReadSetUploadParts into q. */
@@ -434,7 +436,7 @@ static cJSON *list_page(const st_upload *upload, const list_query *q)
   list = answer ? cJSON_AddArrayToObject(answer, "parts") : NULL;
   for (i = 0; list && i < n; i++) {
     if (parts[i].number <= q->after_number ||
-        parts[i].created <= q->after || parts[i].created >= q->before)
+        parts[i].created < q->after || parts[i].created > q->before)
       continue;
     if (shown == (size_t)q->max) {
       snprintf(token, sizeof token, "%ld", (long)parts[i - 1].number);
@@ -553,9 +555,15 @@ int op_list_uploads(call *c)
 {
   upload_walk w = {c->store_id, 0, PAGE_MAX, 0, NULL, NULL, 0, ""};
   int rc = read_page_query(c, 9999999999L, &w.max, &w.after);
+  cJSON *body;
 
   if (rc < 0)
     return rc == -2 ? -1 : 0;
+  /* The operation has no body members, but its body is still JSON. */
+  body = call_json_body(c, &rc);
+  if (!body)
+    return rc;
+  cJSON_Delete(body);
   if (!st_store_exists(c->db, c->store_id))
     return reply_store_result(c, ST_NOT_FOUND);
   w.answer = cJSON_CreateObject();

@@ -43,11 +43,25 @@ static void set_head(mrsu_response *r, int status, const char *error_type)
   }
 }
 
+/* Frees the body the response holds, if it owns it. */
+static void drop_body(mrsu_response *r)
+{
+  if (!r->body_is_static)
+    free(r->body);
+  r->body = NULL;
+  r->body_len = 0;
+  r->body_is_static = 0;
+}
+
 void reply_no_memory(mrsu_response *response)
 {
-  free(response->body);
-  response->body = NULL;
-  response->body_len = 0;
+  static char body[] = "{\"message\":\"out of memory; nothing was "
+                       "changed\"}";
+
+  drop_body(response);
+  response->body = body;
+  response->body_len = sizeof body - 1;
+  response->body_is_static = 1;
   set_head(response, 500, errors[ERR_INTERNAL].name);
 }
 
@@ -60,7 +74,7 @@ static int put_body(call *c, int status, const char *type, cJSON *body)
   cJSON_Delete(body);
   if (!text)
     return -1;
-  free(c->response->body);
+  drop_body(c->response);
   c->response->body = text;
   c->response->body_len = strlen(text);
   set_head(c->response, status, type);

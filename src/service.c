@@ -100,7 +100,8 @@ void mrsu_service_free(mrsu_service *service)
 
 void mrsu_response_free(mrsu_response *response)
 {
-  free(response->body);
+  if (!response->body_is_static)
+    free(response->body);
   memset(response, 0, sizeof *response);
 }
 

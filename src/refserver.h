@@ -1,0 +1,152 @@
+/*
+ * refserver.h: the reference HTTP server, shared between its files.
+ *
+ * refserver serves the core (mrsu.h) over HTTP/1.1 with libmicrohttpd.
+ * refserver.c runs the program; refserver_opts.c reads the command line;
+ * refserver_http.c answers requests; refserver_body.c takes in request
+ * bodies (a part streams to a file in the data directory); and
+ * refserver_files.c keeps the data directory.
+ */
+#ifndef REFSERVER_H
+#define REFSERVER_H
+
+#include "checksum.h"
+#include "mrsu.h"
+
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#define RS_VERSION "1.0.0"
+
+/* What the command line asks for. */
+typedef struct rs_options {
+  const char *address;          /* IPv4 or IPv6 literal */
+  unsigned port;                /* 0: any free port */
+  const char **stores;          /* sequence store ids */
+  size_t store_count;
+  const char *data_dir;         /* NULL: a new temporary directory */
+  size_t max_header_bytes;      /* per-connection memory of MHD */
+  size_t max_json_body;
+  size_t max_part_size;
+  unsigned idle_timeout;        /* seconds; 0: never */
+  unsigned threads;
+  int deterministic;
+  int quiet;
+} rs_options;
+
+/* What the command line parser found. */
+typedef enum rs_parsed {
+  RS_RUN,
+  RS_HELP,
+  RS_VERSION,
+  RS_BAD_OPTIONS
+} rs_parsed;
+
+/* The running server, shared by every thread of the daemon. */
+typedef struct rs_server {
+  const rs_options *opt;
+  mrsu_service *service;
+  char *data_dir;               /* owned */
+  int data_dir_is_temp;
+  pthread_mutex_t lock;         /* a core call with its file changes */
+  atomic_uint_fast64_t next_request;
+  atomic_long in_flight;        /* requests begun and not yet ended */
+} rs_server;
+
+/* How a request's body is taken in. */
+typedef enum rs_intake {
+  RS_BUFFER,                    /* held in memory (JSON operations) */
+  RS_STREAM                     /* written to a file (UploadReadSetPart) */
+} rs_intake;
+
+/* One request, from its request line to the end of its response. */
+typedef struct rs_request {
+  char id[13];                  /* also the x-amzn-RequestId */
+  struct timespec start;
+  char *uri;                    /* raw; path and query point into it */
+  const char *path;
+  const char *query;            /* NULL when the URI has no '?' */
+  char *method;                 /* NULL until the handler first runs */
+  rs_intake intake;
+  size_t limit;                 /* the largest body accepted */
+  size_t received;              /* body bytes so far */
+  unsigned char *buf;           /* RS_BUFFER: the body */
+  size_t buf_room;
+  int fd;                       /* RS_STREAM: the temporary file, or -1 */
+  char *tmp_path;
+  checksum_ctx *sum;
+  int store_error;              /* errno of a failed write, or 0 */
+  int status;                   /* sent status, 0 until answered */
+  size_t sent;                  /* body bytes of the answer */
+  int closing;                  /* answered early; the rest is dropped */
+  struct timespec closed_at;
+  const char *note;             /* why the request ended unusually */
+} rs_request;
+
+/* refserver_opts.c */
+
+/* Reads argv into *opt (defaults first). Returns RS_RUN, RS_HELP,
+ * RS_VERSION, or RS_BAD_OPTIONS with a message in err. The caller frees
+ * with rs_options_free, whatever the result. */
+rs_parsed rs_options_parse(int argc, char **argv, rs_options *opt,
+                           char *err, size_t errlen);
+
+void rs_options_free(rs_options *opt);
+
+/* Writes the --help text to f. */
+void rs_options_help(void *f);
+
+/* refserver_http.c */
+
+/* Starts the daemon on the options' address. Returns it, or NULL. */
+struct MHD_Daemon *rs_http_start(rs_server *srv);
+
+/* The port the daemon listens on, or 0 when unknown. */
+unsigned rs_http_port(struct MHD_Daemon *daemon);
+
+/* refserver_body.c */
+
+/* Prepares the intake of a request whose method is known: the mode and
+ * the limit. Can't fail. */
+void rs_body_begin(const rs_server *srv, rs_request *rq);
+
+/* Takes in n bytes. Returns 0; 1 when the body passed the limit (the
+ * bytes beyond it are not kept); -1 when memory ran out. A failed write
+ * to the part's file is not an error here: it is kept in store_error. */
+int rs_body_take(const rs_server *srv, rs_request *rq, const char *data,
+                 size_t n);
+
+/* Ends the part's checksum into out. Returns 0 or -1. */
+int rs_body_checksum(rs_request *rq, char out[CHECKSUM_LEN + 1]);
+
+/* Releases what the intake holds, deleting a part's file not kept. Can't
+ * fail. */
+void rs_body_free(rs_request *rq);
+
+/* refserver_files.c */
+
+/* Makes the data directory: opt->data_dir, created when missing, or a
+ * new temporary one. Returns 0, or -1 with a message in err. */
+int rs_files_open(rs_server *srv, char *err, size_t errlen);
+
+/* Removes the data directory when it is temporary. Returns 0 or -1
+ * (errno set). */
+int rs_files_close(rs_server *srv);
+
+/* Creates a new temporary file in the data directory. Returns its
+ * descriptor and sets *path (the caller frees), or -1 (errno set). */
+int rs_files_temp(const rs_server *srv, char **path);
+
+/* Moves the part's file of an UploadReadSetPart the core accepted to
+ * DATA/STORE/UPLOAD/SOURCE-NUMBER, replacing an older one. Returns 0, or
+ * -1 (errno set). */
+int rs_files_keep_part(const rs_server *srv, rs_request *rq);
+
+/* Removes DATA/STORE/UPLOAD of an aborted upload. Returns 0 or -1. */
+int rs_files_drop_upload(const rs_server *srv, const rs_request *rq);
+
+#endif
