@@ -294,34 +294,82 @@ int op_upload_part(call *c)
                      sum, c->now, c->err, sizeof c->err) == ST_OK ? 0 : -1;
 }
 
-/* Parses an ISO 8601 date-time "YYYY-MM-DDTHH:MM:SS[.f]Z" or with an
- * offset "+HH:MM". Returns 0 with *out in seconds since 1970, or -1. */
+/* Reads n decimal digits at s. Returns the value, or -1 when one of
+ * them is not a digit. */
+static int digits(const char *s, int n)
+{
+  int v = 0;
+
+  for (int i = 0; i < n; i++) {
+    if (s[i] < '0' || s[i] > '9')
+      return -1;
+    v = v * 10 + (s[i] - '0');
+  }
+  return v;
+}
+
+/* Days in month mo (1..12) of year y. */
+static int month_days(int y, int mo)
+{
+  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
+                             31};
+  int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+  return days[mo - 1] + (mo == 2 && leap);
+}
+
+/* Reads the zone of a date-time: "Z" or "+HH:MM" / "-HH:MM" ending the
+ * text. Returns 0 with *offset in seconds east of UTC, or -1. */
+static int parse_zone(const char *s, int *offset)
+{
+  int h, m;
+
+  if (!strcmp(s, "Z")) {
+    *offset = 0;
+    return 0;
+  }
+  if ((s[0] != '+' && s[0] != '-') || s[3] != ':' || s[6])
+    return -1;
+  h = digits(s + 1, 2);
+  m = digits(s + 4, 2);
+  if (h < 0 || h > 23 || m < 0 || m > 59)
+    return -1;
+  *offset = (s[0] == '-' ? -1 : 1) * (h * 3600 + m * 60);
+  return 0;
+}
+
+/* Parses an RFC 3339 date-time "YYYY-MM-DDTHH:MM:SS[.f+](Z|+HH:MM)".
+ * Returns 0 with *out in seconds since 1970, or -1. */
 static int parse_time(const char *s, int64_t *out)
 {
-  int y, mo, d, h, mi, sec, n = 0, oh = 0, om = 0;
+  int y = digits(s, 4), mo, d, h, mi, sec, offset;
   int64_t days;
 
-  if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec,
-             &n) != 6 || n != 19)
+  if (y < 0 || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
+      s[13] != ':' || s[16] != ':')
     return -1;
-  s += n;
-  if (*s == '.')
+  mo = digits(s + 5, 2);
+  d = digits(s + 8, 2);
+  h = digits(s + 11, 2);
+  mi = digits(s + 14, 2);
+  sec = digits(s + 17, 2);
+  if (mo < 1 || mo > 12 || d < 1 || d > month_days(y, mo) || h < 0 ||
+      h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60)
+    return -1;
+  s += 19;
+  if (*s == '.') {
+    if (s[1] < '0' || s[1] > '9')
+      return -1;
     for (s++; *s >= '0' && *s <= '9'; s++)
       continue;
-  if ((*s == '+' || *s == '-') && sscanf(s + 1, "%2d:%2d%n", &oh, &om, &n)
-      == 2 && n == 5 && !s[6]) {
-    oh = *s == '-' ? -oh : oh;
-    om = oh < 0 ? -om : om;
-  } else if (strcmp(s, "Z"))
+  }
+  if (parse_zone(s, &offset) < 0)
     return -1;
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-      sec > 60)
-    return -1;
-  /* Days from civil date, proleptic Gregorian calendar. */
+  /* Days from the civil date, proleptic Gregorian calendar. */
   y -= mo <= 2;
   days = (int64_t)365 * y + y / 4 - y / 100 + y / 400 +
          (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1 - 719468;
-  *out = days * 86400 + h * 3600 + mi * 60 + sec - oh * 3600 - om * 60;
+  *out = days * 86400 + h * 3600 + mi * 60 + sec - offset;
   return 0;
 }
 

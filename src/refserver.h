@@ -18,9 +18,10 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
-#define RS_VERSION "1.0.0"
+#define RS_RELEASE "1.0.0"
 
 /* What the command line asks for. */
 typedef struct rs_options {
@@ -98,7 +99,7 @@ rs_parsed rs_options_parse(int argc, char **argv, rs_options *opt,
 void rs_options_free(rs_options *opt);
 
 /* Writes the --help text to f. */
-void rs_options_help(void *f);
+void rs_options_help(FILE *f);
 
 /* refserver_http.c */
 
@@ -107,6 +108,24 @@ struct MHD_Daemon *rs_http_start(rs_server *srv);
 
 /* The port the daemon listens on, or 0 when unknown. */
 unsigned rs_http_port(struct MHD_Daemon *daemon);
+
+/* refserver_reply.c */
+
+/* Fills res (freed first) with a server error: status, error type and a
+ * message built like printf. Without memory the body is left empty. */
+void rs_reply_error(mrsu_response *res, int status, const char *type,
+                    const char *fmt, ...);
+
+/* Queues res with the request id through libmicrohttpd and records the
+ * status. Returns MHD_YES, or MHD_NO when it could not be queued. */
+enum MHD_Result rs_reply_queue(struct MHD_Connection *conn, rs_request *rq,
+                               const mrsu_response *res);
+
+/* Writes res, the request id and Connection: close straight to the
+ * connection's socket while a body is still arriving, then ends the
+ * sending side. Returns 0, or -1 when it could not be written. */
+int rs_reply_raw(struct MHD_Connection *conn, rs_request *rq,
+                 const mrsu_response *res);
 
 /* refserver_body.c */
 
@@ -120,8 +139,10 @@ void rs_body_begin(const rs_server *srv, rs_request *rq);
 int rs_body_take(const rs_server *srv, rs_request *rq, const char *data,
                  size_t n);
 
-/* Ends the part's checksum into out. Returns 0 or -1. */
-int rs_body_checksum(rs_request *rq, char out[CHECKSUM_LEN + 1]);
+/* Ends the intake of a streamed part: closes its file and writes the
+ * checksum of the bytes kept into out. Returns 0, or -1 when the
+ * checksum failed; a failed close is kept in store_error. */
+int rs_body_finish(rs_request *rq, char out[CHECKSUM_LEN + 1]);
 
 /* Releases what the intake holds, deleting a part's file not kept. Can't
  * fail. */

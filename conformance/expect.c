@@ -1,0 +1,400 @@
+/*
+ * expect.c: comparing a response with an expected outcome and saying,
+ * on one line, what was expected beside what came back.
+ */
+#include "expect.h"
+
+#include "jptr.h"
+#include "regex.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SHOW_MAX 60
+
+void expect_error_type(const cf_response *rs, const cJSON *body, char *out,
+                       size_t n)
+{
+  const char *raw = cf_response_header(rs, "X-Amzn-ErrorType");
+  const cJSON *member;
+  const char *hash;
+  size_t len;
+
+  if (!raw) {
+    member = cJSON_GetObjectItemCaseSensitive(body, "__type");
+    if (!cJSON_IsString(member))
+      member = cJSON_GetObjectItemCaseSensitive(body, "code");
+    raw = cJSON_IsString(member) ? member->valuestring : "";
+  }
+  len = strcspn(raw, ":");
+  hash = memchr(raw, '#', len);
+  if (hash) {
+    len -= (size_t)(hash + 1 - raw);
+    raw = hash + 1;
+  }
+  snprintf(out, n, "%.*s", (int)len, raw);
+}
+
+/* Appends text, cut after SHOW_MAX bytes at a character boundary. */
+static void show_cut(buf *b, const char *text)
+{
+  size_t len = strlen(text), cut = len > SHOW_MAX ? SHOW_MAX : len;
+
+  while (cut < len && cut > 0 && ((unsigned char)text[cut] & 0xC0) == 0x80)
+    cut--;
+  buf_add_safe(b, text, cut);
+  if (cut < len)
+    buf_adds(b, "...");
+}
+
+void expect_show(buf *b, const cJSON *value)
+{
+  char *text;
+
+  if (cJSON_IsNumber(value) && value->valuestring) {
+    show_cut(b, value->valuestring);
+    return;
+  }
+  text = cJSON_PrintUnformatted(value);
+  show_cut(b, text ? text : "(a value)");
+  free(text);
+}
+
+/* Appends "STATUS[ TYPE]" for one side of a comparison. */
+static void show_head(buf *why, int status, const char *type)
+{
+  buf_addf(why, "%d", status);
+  if (type && *type) {
+    buf_addc(why, ' ');
+    buf_add_safe(why, type, strlen(type));
+  }
+}
+
+/* Appends the status and error type an outcome expects. */
+static void show_expected_head(buf *why, const cJSON *outcome)
+{
+  const cJSON *type = cJSON_GetObjectItemCaseSensitive(outcome,
+                                                       "errorType");
+
+  show_head(why, cJSON_GetObjectItemCaseSensitive(outcome,
+                                                  "status")->valueint,
+            cJSON_IsString(type) ? type->valuestring : NULL);
+}
+
+/* Appends "body at PATH: ", or "body: " at the root. */
+static void show_where(buf *why, const buf *path)
+{
+  if (path->len == 0) {
+    buf_adds(why, "body: ");
+    return;
+  }
+  buf_adds(why, "body at ");
+  buf_add_safe(why, path->data, path->len);
+  buf_adds(why, ": ");
+}
+
+/* Appends what a body that is not JSON held. */
+static void show_not_json(buf *why, const cf_response *rs)
+{
+  buf_adds(why, "expected a JSON body, got ");
+  if (rs->body_len == 0)
+    buf_adds(why, "an empty body");
+  else
+    buf_add_quoted(why, (const char *)rs->body, rs->body_len, SHOW_MAX);
+}
+
+/* Says at path what was expected beside what came. Returns 0. */
+static int differ(const char *what, const cJSON *exp, const cJSON *act,
+                  const buf *path, buf *why)
+{
+  show_where(why, path);
+  if (exp) {
+    buf_addf(why, "%sexpected ", what);
+    expect_show(why, exp);
+  } else {
+    buf_adds(why, what);
+  }
+  if (act) {
+    buf_adds(why, exp ? ", got " : "got ");
+    expect_show(why, act);
+  }
+  return 0;
+}
+
+/* 1 when a and b have the same type and, for scalars, the same value:
+ * numbers are equal when their literals or their values are. */
+static int same_scalar(const cJSON *a, const cJSON *b)
+{
+  if ((a->type & 0xFF) != (b->type & 0xFF))
+    return 0;
+  if (cJSON_IsString(a))
+    return strcmp(a->valuestring, b->valuestring) == 0;
+  if (!cJSON_IsNumber(a))
+    return 1;
+  if (a->valuestring && b->valuestring &&
+      strcmp(a->valuestring, b->valuestring) == 0)
+    return 1;
+  return a->valuedouble == b->valuedouble;
+}
+
+static int diff(const cJSON *exp, const cJSON *act, buf *path, buf *why);
+
+/* Compares the members of two objects; with subset, members of act
+ * that exp lacks are allowed. Returns 1 when equal, else 0 with the
+ * first difference in why. */
+static int diff_members(const cJSON *exp, const cJSON *act, int subset,
+                        buf *path, buf *why)
+{
+  const cJSON *e, *a;
+  size_t mark = path->len;
+
+  cJSON_ArrayForEach(e, exp) {
+    a = cJSON_GetObjectItemCaseSensitive(act, e->string);
+    jptr_push(path, e->string);
+    if (!a)
+      return differ("missing, ", e, NULL, path, why);
+    if (!diff(e, a, path, why))
+      return 0;
+    buf_truncate(path, mark);
+  }
+  cJSON_ArrayForEach(a, act) {
+    if (subset || cJSON_GetObjectItemCaseSensitive(exp, a->string))
+      continue;
+    jptr_push(path, a->string);
+    return differ("not expected, ", NULL, a, path, why);
+  }
+  return 1;
+}
+
+/* Compares two arrays item by item. Returns 1 or 0 as diff_members. */
+static int diff_items(const cJSON *exp, const cJSON *act, buf *path,
+                      buf *why)
+{
+  const cJSON *e = exp->child, *a = act->child;
+  size_t mark = path->len, i = 0;
+
+  for (; e && a; e = e->next, a = a->next, i++) {
+    jptr_push_index(path, i);
+    if (!diff(e, a, path, why))
+      return 0;
+    buf_truncate(path, mark);
+  }
+  if (!e && !a)
+    return 1;
+  jptr_push_index(path, i);
+  if (e)
+    return differ("missing, ", e, NULL, path, why);
+  return differ("not expected, ", NULL, a, path, why);
+}
+
+/* Compares exp with act exactly. Returns 1 when equal, else 0 with the
+ * first difference (a JSON Pointer) in why. */
+static int diff(const cJSON *exp, const cJSON *act, buf *path, buf *why)
+{
+  if (!same_scalar(exp, act))
+    return differ("", exp, act, path, why);
+  if (cJSON_IsObject(exp))
+    return diff_members(exp, act, 0, path, why);
+  if (cJSON_IsArray(exp))
+    return diff_items(exp, act, path, why);
+  return 1;
+}
+
+/* Judges the body against {"exact": V} or {"subset": V}. Returns 1, 0
+ * or -1 as expect_judge. */
+static int judge_body(const cJSON *spec, const vars *vs, const cJSON *body,
+                      const cf_response *rs, buf *why)
+{
+  const cJSON *exact = cJSON_GetObjectItemCaseSensitive(spec, "exact");
+  const cJSON *subset = cJSON_GetObjectItemCaseSensitive(spec, "subset");
+  cJSON *want = cJSON_Duplicate(exact ? exact : subset, 1);
+  char err[200] = "";
+  buf path;
+  int rc = -1;
+
+  buf_init(&path);
+  if (!want || vars_expand_tree(want, vs, err, sizeof err) < 0) {
+    buf_addf(why, "cannot prepare the expected body: %s",
+             *err ? err : "out of memory");
+    goto out;
+  }
+  rc = 0;
+  if (!body)
+    show_not_json(why, rs);
+  else if (exact)
+    rc = diff(want, body, &path, why);
+  else if (!cJSON_IsObject(body))
+    rc = differ("", want, body, &path, why);
+  else
+    rc = diff_members(want, body, 1, &path, why);
+
+out:
+  cJSON_Delete(want);
+  buf_free(&path);
+  return rc;
+}
+
+/* Says at the pointer of rule that value (NULL when missing) did not
+ * match, or is not a string or number to match. Returns 0. */
+static int show_no_match(const cJSON *rule, const cJSON *value,
+                         int matchable, buf *why)
+{
+  buf path;
+
+  buf_init(&path);
+  buf_adds(&path, rule->string);
+  show_where(why, &path);
+  buf_free(&path);
+  if (!value)
+    buf_adds(why, "missing, expected a value matching ");
+  else if (!matchable)
+    buf_adds(why, "expected a string matching ");
+  else
+    buf_adds(why, "expected a match of ");
+  buf_add_quoted(why, rule->valuestring, strlen(rule->valuestring),
+                 SHOW_MAX);
+  if (value) {
+    buf_adds(why, ", got ");
+    expect_show(why, value);
+  }
+  return 0;
+}
+
+/* Judges one pointer -> regular expression of a match; a number is
+ * matched as its literal text. Returns 1, 0 or -1 as expect_judge. */
+static int judge_one_match(const cJSON *rule, const cJSON *body, buf *why)
+{
+  const cJSON *value = jptr_get(body, rule->string);
+  const char *text = NULL;
+  pcre2_code *code;
+  char err[240];
+  int rc;
+
+  if (cJSON_IsString(value) || cJSON_IsNumber(value))
+    text = value->valuestring;
+  if (!text)
+    return show_no_match(rule, value, 0, why);
+  code = regex_compile(rule->valuestring, err, sizeof err);
+  rc = code ? regex_match(code, text, err, sizeof err) : -1;
+  pcre2_code_free(code);
+  if (rc < 0)
+    buf_addf(why, "match %s: %s", rule->string, err);
+  if (rc == 0)
+    show_no_match(rule, value, 1, why);
+  return rc;
+}
+
+/* Judges every rule of a match. Returns 1, 0 or -1 as expect_judge. */
+static int judge_match(const cJSON *match, const cJSON *body,
+                       const cf_response *rs, buf *why)
+{
+  const cJSON *rule;
+  int rc;
+
+  if (!body) {
+    show_not_json(why, rs);
+    return 0;
+  }
+  cJSON_ArrayForEach(rule, match) {
+    rc = judge_one_match(rule, body, why);
+    if (rc != 1)
+      return rc;
+  }
+  return 1;
+}
+
+/* Judges one outcome. *head is set to 1 when status and error type
+ * matched (whatever the body). Returns 1, 0 or -1 as expect_judge. */
+static int judge_outcome(const cJSON *o, const vars *vs,
+                         const cf_response *rs, const cJSON *body,
+                         const char *type, int *head, buf *why)
+{
+  const cJSON *want_type = cJSON_GetObjectItemCaseSensitive(o, "errorType");
+  const cJSON *spec;
+  int status = cJSON_GetObjectItemCaseSensitive(o, "status")->valueint;
+  int rc;
+
+  *head = status == rs->status &&
+          (!want_type || strcmp(want_type->valuestring, type) == 0);
+  if (!*head) {
+    buf_adds(why, "expected ");
+    show_expected_head(why, o);
+    buf_adds(why, ", got ");
+    show_head(why, rs->status, type);
+    return 0;
+  }
+  buf_adds(why, "status as expected, but ");
+  spec = cJSON_GetObjectItemCaseSensitive(o, "body");
+  rc = spec ? judge_body(spec, vs, body, rs, why) : 1;
+  spec = cJSON_GetObjectItemCaseSensitive(o, "match");
+  if (rc == 1 && spec)
+    rc = judge_match(spec, body, rs, why);
+  return rc;
+}
+
+/* Says which outcomes were expected, when no branch came close. */
+static void show_branches(const cJSON *any, const cf_response *rs,
+                          const char *type, buf *why)
+{
+  const cJSON *o;
+
+  buf_adds(why, "expected one of ");
+  cJSON_ArrayForEach(o, any) {
+    show_expected_head(why, o);
+    if (o->next)
+      buf_adds(why, " | ");
+  }
+  buf_adds(why, ", got ");
+  show_head(why, rs->status, type);
+}
+
+/* Judges the branches of anyOf in order. The reason given for a
+ * mismatch is that of the first branch whose status and error type
+ * matched, else the list of branches. */
+static int judge_any(const cJSON *any, const vars *vs,
+                     const cf_response *rs, const cJSON *body,
+                     const char *type, int *branch, buf *why)
+{
+  const cJSON *o;
+  int i = 0, head, rc, close = 0;
+  buf reason;
+
+  cJSON_ArrayForEach(o, any) {
+    buf_init(&reason);
+    rc = judge_outcome(o, vs, rs, body, type, &head, &reason);
+    if (rc == 1)
+      *branch = i;
+    if (rc < 0 || (rc == 0 && head && !close))
+      buf_add(why, reason.data, reason.len);
+    close |= rc == 0 && head;
+    buf_free(&reason);
+    if (rc != 0)
+      return rc;
+    i++;
+  }
+  if (!close)
+    show_branches(any, rs, type, why);
+  return 0;
+}
+
+int expect_judge(const cJSON *expect, const vars *vs, const cf_response *rs,
+                 const cJSON *body, int *branch, buf *why)
+{
+  const cJSON *any = cJSON_GetObjectItemCaseSensitive(expect, "anyOf");
+  char type[128];
+  int head, rc;
+  size_t mark = why->len;
+
+  *branch = -1;
+  expect_error_type(rs, body, type, sizeof type);
+  if (any)
+    rc = judge_any(any, vs, rs, body, type, branch, why);
+  else
+    rc = judge_outcome(expect, vs, rs, body, type, &head, why);
+  if (rc == 1)
+    buf_truncate(why, mark);
+  if (buf_failed(why))
+    return -1;
+  return rc;
+}

@@ -1,0 +1,43 @@
+/*
+ * report.h: the machine-readable reports of a run, written into one
+ * folder: results.json (every case with every exchange) and junit.xml
+ * (one testcase per case, named by its id, classed by its group).
+ */
+#ifndef CF_REPORT_H
+#define CF_REPORT_H
+
+#include "run.h"
+#include "vectors.h"
+
+#include <stddef.h>
+
+/* The counts of a run, by outcome. */
+typedef struct cf_counts {
+  size_t passed;
+  size_t failed;
+  size_t errors;
+  size_t skipped;
+} cf_counts;
+
+/* What the header of a report records. */
+typedef struct cf_run_info {
+  const char *version;          /* of the runner */
+  const char *target;           /* the target's description */
+  const cf_suite *suite;        /* for the vector set's hash and files */
+  char started[21];             /* ISO 8601 UTC */
+  cf_counts counts;
+} cf_run_info;
+
+/* One selected case and what running it found. */
+typedef struct cf_entry {
+  const cf_case *c;
+  cf_result result;
+} cf_entry;
+
+/* Creates dir (and its parents) and writes results.json and junit.xml
+ * for the n entries. Returns 0, or -1 with the reason in err. */
+int cf_report_write(const char *dir, const cf_run_info *info,
+                    const cf_entry *entries, size_t n, char *err,
+                    size_t errlen);
+
+#endif

@@ -1,0 +1,410 @@
+/*
+ * run.c: replaying the steps of one case on a target, judging each
+ * response, capturing variables, and recording every exchange.
+ */
+#include "run.h"
+
+#include "codec.h"
+#include "expect.h"
+#include "json_gate.h"
+#include "jptr.h"
+#include "request.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* What one case needs while it runs. */
+typedef struct run_ctx {
+  cf_target *t;
+  const cf_case *c;
+  cf_result *r;
+  vars vs;                      /* the target's, then the captured */
+  buf why;                      /* the reason of a FAIL or an ERROR */
+} run_ctx;
+
+const char *cf_outcome_name(cf_outcome o)
+{
+  static const char *const names[] = {"PASS", "FAIL", "ERROR", "SKIPPED"};
+
+  return names[o];
+}
+
+/* A string node holding s; bytes that are not UTF-8 text are escaped,
+ * so the report stays valid JSON. NULL when memory ran out. */
+static cJSON *text_node(const char *s)
+{
+  cJSON *node;
+  buf safe;
+
+  if (utf8_text((const unsigned char *)s, strlen(s)))
+    return cJSON_CreateString(s);
+  buf_init(&safe);
+  buf_add_safe(&safe, s, strlen(s));
+  node = buf_failed(&safe) ? NULL : cJSON_CreateString(buf_str(&safe));
+  buf_free(&safe);
+  return node;
+}
+
+/* Adds text_node(s) to obj as member name. Returns 0 or -1. */
+static int add_text(cJSON *obj, const char *name, const char *s)
+{
+  cJSON *node = text_node(s);
+
+  if (node && cJSON_AddItemToObject(obj, name, node))
+    return 0;
+  cJSON_Delete(node);
+  return -1;
+}
+
+/* Appends text_node(s) to array list. Returns 0 or -1. */
+static int push_text(cJSON *list, const char *s)
+{
+  cJSON *node = text_node(s);
+
+  if (node && cJSON_AddItemToArray(list, node))
+    return 0;
+  cJSON_Delete(node);
+  return -1;
+}
+
+/* Adds a body: as "body" when it is UTF-8 text, else as "bodyBase64".
+ * Returns 0 or -1. */
+static int add_body(cJSON *obj, const unsigned char *p, size_t len)
+{
+  buf text;
+  int ok, is_text = utf8_text(p, len);
+
+  buf_init(&text);
+  if (is_text)
+    buf_add(&text, p, len);
+  else
+    b64_encode(&text, p, len);
+  ok = !buf_failed(&text) &&
+       cJSON_AddStringToObject(obj, is_text ? "body" : "bodyBase64",
+                               buf_str(&text));
+  buf_free(&text);
+  return ok ? 0 : -1;
+}
+
+/* Adds headers as an array of [name, value]. Returns 0 or -1. */
+static int add_headers(cJSON *obj, const cf_header *h, size_t n)
+{
+  cJSON *list = cJSON_AddArrayToObject(obj, "headers"), *pair;
+
+  for (size_t i = 0; list && i < n; i++) {
+    pair = cJSON_CreateArray();
+    if (!pair || !cJSON_AddItemToArray(list, pair) ||
+        push_text(pair, h[i].name) < 0 || push_text(pair, h[i].value) < 0)
+      return -1;
+  }
+  return list ? 0 : -1;
+}
+
+/* Records the request sent. Returns 0 or -1. */
+static int record_request(cJSON *rec, const cf_request *rq)
+{
+  cJSON *o = cJSON_AddObjectToObject(rec, "request");
+
+  if (!o || add_text(o, "method", rq->method) < 0 ||
+      add_text(o, "path", rq->path) < 0)
+    return -1;
+  if (rq->query ? add_text(o, "query", rq->query) < 0
+                : !cJSON_AddNullToObject(o, "query"))
+    return -1;
+  if (add_headers(o, rq->headers, rq->header_count) < 0)
+    return -1;
+  return add_body(o, rq->body, rq->body_len);
+}
+
+/* Records the response received. Returns 0 or -1. */
+static int record_response(cJSON *rec, const cf_response *rs)
+{
+  cJSON *o = cJSON_AddObjectToObject(rec, "response");
+
+  if (!o || !cJSON_AddNumberToObject(o, "status", rs->status) ||
+      add_headers(o, rs->headers, rs->header_count) < 0)
+    return -1;
+  return add_body(o, rs->body, rs->body_len);
+}
+
+/* 1 when s is an optional '-' and one or more digits. */
+static int plain_integer(const char *s)
+{
+  if (*s == '-')
+    s++;
+  return *s && s[strspn(s, "0123456789")] == '\0';
+}
+
+/* Writes the decimal text of a number into out: its literal when that
+ * is a plain integer, else its value. Returns out. */
+static const char *number_text(const cJSON *n, char *out, size_t size)
+{
+  double v = n->valuedouble;
+
+  if (n->valuestring && plain_integer(n->valuestring) &&
+      strlen(n->valuestring) < size)
+    snprintf(out, size, "%s", n->valuestring);
+  else if (v >= -9007199254740992.0 && v <= 9007199254740992.0 &&
+           v == (double)(long long)v)
+    snprintf(out, size, "%lld", (long long)v);
+  else
+    snprintf(out, size, "%.17g", v);
+  return out;
+}
+
+/* Says why capture cap found no string or number; fault says why the
+ * body is not JSON. Returns 0. */
+static int capture_failed(const cJSON *cap, const cJSON *body,
+                          const char *fault, const cJSON *value, buf *why)
+{
+  buf_adds(why, "capture ");
+  buf_adds(why, cap->string);
+  if (!body) {
+    buf_adds(why, ": the response body is not JSON (");
+    buf_add_safe(why, fault, strlen(fault));
+    buf_adds(why, ")");
+    return 0;
+  }
+  buf_adds(why, ": ");
+  buf_add_quoted(why, cap->valuestring, strlen(cap->valuestring), 60);
+  if (!value) {
+    buf_adds(why, " names nothing in the response body");
+    return 0;
+  }
+  buf_adds(why, " holds ");
+  expect_show(why, value);
+  buf_adds(why, ", not a string or a number");
+  return 0;
+}
+
+/* Stores each capture of spec from body into vs. Returns 1, 0 with the
+ * reason in why, or -1 when memory ran out. */
+static int run_captures(const cJSON *spec, const cJSON *body,
+                        const char *fault, vars *vs, buf *why)
+{
+  const cJSON *cap, *value;
+  const char *text;
+  char num[64];
+
+  cJSON_ArrayForEach(cap, spec) {
+    value = jptr_get(body, cap->valuestring);
+    text = NULL;
+    if (cJSON_IsString(value))
+      text = value->valuestring;
+    else if (cJSON_IsNumber(value))
+      text = number_text(value, num, sizeof num);
+    if (!text)
+      return capture_failed(cap, body, fault, value, why);
+    if (vars_set(vs, cap->string, text) < 0)
+      return -1;
+  }
+  return 1;
+}
+
+/* Appends "step N (name): " to why; the name is the step's own, else
+ * the fragment's. */
+static void step_label(buf *why, const cf_step *step, size_t i)
+{
+  const cJSON *name = cJSON_GetObjectItemCaseSensitive(step->json, "name");
+  const char *label = cJSON_IsString(name) ? name->valuestring : step->use;
+
+  buf_addf(why, "step %zu", i + 1);
+  if (label) {
+    buf_adds(why, " (");
+    buf_add_safe(why, label, strlen(label));
+    buf_adds(why, ")");
+  }
+  buf_adds(why, ": ");
+}
+
+/* Starts the record of step i in the case's exchanges. NULL when
+ * memory ran out. */
+static cJSON *record_step(run_ctx *x, const cf_step *step, size_t i)
+{
+  const cJSON *name = cJSON_GetObjectItemCaseSensitive(step->json, "name");
+  cJSON *rec = cJSON_CreateObject();
+
+  if (!rec || !cJSON_AddItemToArray(x->r->exchanges, rec)) {
+    cJSON_Delete(rec);
+    return NULL;
+  }
+  if (!cJSON_AddNumberToObject(rec, "step", (double)(i + 1)) ||
+      (name && add_text(rec, "name", name->valuestring) < 0) ||
+      (step->use && add_text(rec, "use", step->use) < 0))
+    return NULL;
+  return rec;
+}
+
+/* Records that anyOf branch k of step i was taken. Returns 0 or -1. */
+static int record_branch(run_ctx *x, cJSON *rec, size_t i, int k)
+{
+  cJSON *entry = cJSON_CreateObject();
+
+  if (!cJSON_AddNumberToObject(rec, "branch", k) || !entry ||
+      !cJSON_AddItemToArray(x->r->branches, entry)) {
+    cJSON_Delete(entry);
+    return -1;
+  }
+  if (!cJSON_AddNumberToObject(entry, "step", (double)(i + 1)) ||
+      !cJSON_AddNumberToObject(entry, "branch", k))
+    return -1;
+  return 0;
+}
+
+/* Parses a response body with the strict gate; NULL when it is empty
+ * or not JSON, with the reason in fault. */
+static cJSON *parse_body(const cf_response *rs, char *fault, size_t n)
+{
+  snprintf(fault, n, "empty");
+  if (rs->body_len == 0)
+    return NULL;
+  return jg_parse(rs->body, rs->body_len, fault, n, NULL);
+}
+
+/* Judges the response of step i and takes its captures. Returns the
+ * outcome of the step, with the reason in x->why. */
+static cf_outcome judge_step(run_ctx *x, const cf_step *step, size_t i,
+                             cJSON *rec, const cf_response *rs)
+{
+  const cJSON *expect = cJSON_GetObjectItemCaseSensitive(step->json,
+                                                         "expect");
+  cf_outcome o = CF_ERROR;
+  char fault[160];
+  cJSON *body = parse_body(rs, fault, sizeof fault);
+  int branch, rc;
+
+  rc = expect_judge(expect, &x->vs, rs, body, &branch, &x->why);
+  if (branch >= 0 && record_branch(x, rec, i, branch) < 0)
+    goto oom;
+  if (rc == 1) {
+    rc = run_captures(cJSON_GetObjectItemCaseSensitive(step->json,
+                                                       "capture"),
+                      body, fault, &x->vs, &x->why);
+    if (rc < 0)
+      goto oom;
+  }
+  if (rc >= 0)
+    o = rc == 1 ? CF_PASS : CF_FAIL;
+  goto out;
+
+oom:
+  buf_adds(&x->why, "out of memory");
+out:
+  cJSON_Delete(body);
+  return o;
+}
+
+/* Runs step i: builds and sends its request, records the exchange,
+ * judges the response. Returns the outcome of the step; x->why holds
+ * "step N (name): reason" unless it passed. */
+static cf_outcome run_step(run_ctx *x, size_t i)
+{
+  const cf_step *step = &x->c->steps[i];
+  cJSON *rec = record_step(x, step, i);
+  cf_outcome o = CF_ERROR;
+  cf_built b = {0};
+  cf_response rs = {0};
+  cf_request rq;
+  char err[256] = "";
+  size_t mark = x->why.len;
+
+  step_label(&x->why, step, i);
+  if (!rec || cf_build_request(cJSON_GetObjectItemCaseSensitive(
+                                   step->json, "request"),
+                               &x->vs, &b, err, sizeof err) < 0) {
+    buf_addf(&x->why, "cannot build the request: %s",
+             *err ? err : "out of memory");
+    goto out;
+  }
+  cf_built_view(&b, &rq);
+  if (record_request(rec, &rq) < 0)
+    goto oom;
+  if (x->t->exchange(x->t, &rq, &rs, err, sizeof err) < 0) {
+    buf_addf(&x->why, "no response: %s", err);
+    goto out;
+  }
+  if (record_response(rec, &rs) < 0)
+    goto oom;
+  o = judge_step(x, step, i, rec, &rs);
+  if (o == CF_PASS)
+    buf_truncate(&x->why, mark);
+  goto out;
+
+oom:
+  buf_adds(&x->why, "out of memory recording the exchange");
+out:
+  if (o == CF_ERROR && rec && *err)
+    add_text(rec, "error", err);
+  cf_built_free(&b);
+  cf_response_free(&rs);
+  return o;
+}
+
+/* Milliseconds since start. */
+static long elapsed_ms(const struct timespec *start)
+{
+  struct timespec now;
+
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (long)(now.tv_sec - start->tv_sec) * 1000 +
+         (now.tv_nsec - start->tv_nsec) / 1000000;
+}
+
+/* Copies the target's variables into vs. Returns 0 or -1. */
+static int copy_vars(vars *vs, const vars *from)
+{
+  for (size_t i = 0; i < from->count; i++)
+    if (vars_set(vs, from->v[i].name, from->v[i].value) < 0)
+      return -1;
+  return 0;
+}
+
+void cf_run_case(cf_target *t, const cf_case *c, cf_result *r)
+{
+  run_ctx x = {t, c, r, {0}, {0}};
+  cf_outcome o = CF_ERROR;
+  struct timespec start;
+  char err[256] = "";
+
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  buf_init(&x.why);
+  r->exchanges = cJSON_CreateArray();
+  r->branches = cJSON_CreateArray();
+  if (!r->exchanges || !r->branches || copy_vars(&x.vs, &t->vars) < 0) {
+    buf_adds(&x.why, "out of memory starting the case");
+    goto out;
+  }
+  if (t->begin_case(t, err, sizeof err) < 0) {
+    buf_addf(&x.why, "the target cannot start the case: %s", err);
+    goto out;
+  }
+  o = CF_PASS;
+  for (size_t i = 0; o == CF_PASS && i < c->step_count; i++)
+    o = run_step(&x, i);
+  t->end_case(t);
+
+out:
+  r->outcome = o;
+  r->ms = elapsed_ms(&start);
+  r->message = o == CF_PASS ? NULL : buf_take(&x.why);
+  buf_free(&x.why);
+  vars_free(&x.vs);
+}
+
+void cf_skip_case(cf_result *r, const char *why)
+{
+  r->outcome = CF_SKIPPED;
+  r->message = strdup(why);
+  r->exchanges = cJSON_CreateArray();
+  r->branches = cJSON_CreateArray();
+}
+
+void cf_result_free(cf_result *r)
+{
+  free(r->message);
+  cJSON_Delete(r->exchanges);
+  cJSON_Delete(r->branches);
+  memset(r, 0, sizeof *r);
+}

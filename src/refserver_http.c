@@ -1,0 +1,482 @@
+/*
+ * refserver_http.c: the libmicrohttpd daemon and its callbacks.
+ *
+ * A request begins when libmicrohttpd has its request line (the raw URI
+ * is kept there, before libmicrohttpd decodes it), goes through the
+ * access handler once for its headers, once per piece of body and once
+ * at the end, and ends in the completion callback, which logs it. The
+ * core sees the raw path and query, every header, and the body.
+ */
+#include "refserver.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define ID_MODULO 1000000000000ULL
+#define LINGER_SECONDS 2u
+#define LOG_FIELD_MAX 200
+
+/* Answers a request that has no state (memory ran out at its start). */
+static enum MHD_Result answer_stateless(struct MHD_Connection *conn)
+{
+  static char empty[] = "";
+  struct MHD_Response *r;
+  enum MHD_Result rc;
+
+  r = MHD_create_response_from_buffer(0, empty, MHD_RESPMEM_PERSISTENT);
+  if (!r)
+    return MHD_NO;
+  rc = MHD_queue_response(conn, 500, r);
+  MHD_destroy_response(r);
+  return rc;
+}
+
+/* Answers with a server error through libmicrohttpd. */
+static enum MHD_Result answer_error(struct MHD_Connection *conn,
+                                    rs_request *rq, int status,
+                                    const char *message)
+{
+  mrsu_response res;
+  enum MHD_Result rc;
+
+  memset(&res, 0, sizeof res);
+  rs_reply_error(&res, status, status == 400 ? "ValidationException"
+                 : "InternalServerException", "%s", message);
+  rc = rs_reply_queue(conn, rq, &res);
+  mrsu_response_free(&res);
+  return rc;
+}
+
+/* Records one request header in the list (cls). */
+static enum MHD_Result add_header(void *cls, enum MHD_ValueKind kind,
+                                  const char *name, const char *value)
+{
+  mrsu_request *req = cls;
+  mrsu_header *h = (mrsu_header *)req->headers + req->header_count++;
+
+  (void)kind;
+  h->name = name;
+  h->value = value ? value : "";
+  return MHD_YES;
+}
+
+/* Fills req from the request's state and headers; the caller frees
+ * req->headers. Returns 0, or -1 when memory ran out. */
+static int build_request(struct MHD_Connection *conn, rs_request *rq,
+                         const char *checksum, mrsu_request *req)
+{
+  int n = MHD_get_connection_values(conn, MHD_HEADER_KIND, NULL, NULL);
+
+  memset(req, 0, sizeof *req);
+  req->method = rq->method;
+  req->path = rq->path;
+  req->query = rq->query;
+  req->headers = calloc(n > 0 ? (size_t)n : 1, sizeof *req->headers);
+  if (!req->headers)
+    return -1;
+  MHD_get_connection_values(conn, MHD_HEADER_KIND, add_header, req);
+  req->body_len = rq->received;
+  if (rq->received <= rq->limit && rq->intake == RS_BUFFER)
+    req->body = rq->buf;
+  if (rq->intake == RS_STREAM || rq->received > rq->limit)
+    req->body_checksum = checksum;
+  return 0;
+}
+
+/* Applies the core's answer to the data directory: keeps an accepted
+ * part's file, removes an aborted upload's directory. */
+static void apply_to_files(const rs_server *srv, rs_request *rq,
+                           mrsu_response *res)
+{
+  if (res->status != 200)
+    return;
+  if (rq->intake == RS_STREAM && rs_files_keep_part(srv, rq))
+    rs_reply_error(res, 500, "InternalServerException", "the part was "
+                   "accepted but could not be kept: %s", strerror(errno));
+  else if (!strcmp(rq->method, "DELETE") && rs_files_drop_upload(srv, rq))
+    rq->note = "the aborted upload's parts could not be removed";
+}
+
+/* Runs the request through the core and applies the answer to the
+ * data directory. Fills *res (the caller frees) with the answer. */
+static void run_core(rs_server *srv, struct MHD_Connection *conn,
+                     rs_request *rq, mrsu_response *res)
+{
+  char checksum[CHECKSUM_LEN + 1] = "";
+  mrsu_request req;
+
+  memset(res, 0, sizeof *res);
+  memset(&req, 0, sizeof req);
+  if ((rq->intake == RS_STREAM && rs_body_finish(rq, checksum)) ||
+      build_request(conn, rq, checksum, &req)) {
+    rs_reply_error(res, 500, "InternalServerException", "out of memory");
+  } else if (rq->store_error && rq->received <= rq->limit) {
+    rs_reply_error(res, 500, "InternalServerException", "the part could "
+                   "not be written: %s", strerror(rq->store_error));
+  } else {
+    pthread_mutex_lock(&srv->lock);
+    mrsu_handle(srv->service, &req, res);
+    apply_to_files(srv, rq, res);
+    pthread_mutex_unlock(&srv->lock);
+  }
+  free((void *)req.headers);
+}
+
+/* Milliseconds since *since on the monotonic clock. */
+static double elapsed_ms(const struct timespec *since)
+{
+  struct timespec now;
+
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (double)(now.tv_sec - since->tv_sec) * 1e3 +
+         (double)(now.tv_nsec - since->tv_nsec) / 1e6;
+}
+
+/* Counts the request headers named (cls)->name. */
+typedef struct header_count {
+  const char *name;
+  int count;
+} header_count;
+
+static enum MHD_Result count_one(void *cls, enum MHD_ValueKind kind,
+                                 const char *name, const char *value)
+{
+  header_count *hc = cls;
+
+  (void)kind;
+  (void)value;
+  hc->count += !strcasecmp(name, hc->name);
+  return MHD_YES;
+}
+
+static int count_headers(struct MHD_Connection *conn, const char *name)
+{
+  header_count hc = {name, 0};
+
+  MHD_get_connection_values(conn, MHD_HEADER_KIND, count_one, &hc);
+  return hc.count;
+}
+
+/* What is wrong with the framing of the body, or NULL. */
+static const char *framing_fault(struct MHD_Connection *conn)
+{
+  int lengths = count_headers(conn, "Content-Length");
+  int codings = count_headers(conn, "Transfer-Encoding");
+  const char *coding = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                   "Transfer-Encoding");
+
+  if (lengths > 1)
+    return "Content-Length: must appear at most once";
+  if (lengths && codings)
+    return "Content-Length and Transfer-Encoding must not both be sent";
+  if (codings > 1 || (coding && strcasecmp(coding, "chunked")))
+    return "Transfer-Encoding: only chunked is supported";
+  return NULL;
+}
+
+/* The body size the client announced, or 0 when it announced none. */
+static size_t announced_length(struct MHD_Connection *conn)
+{
+  const char *v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                              "Content-Length");
+  unsigned long long n;
+  char *end;
+
+  if (!v || *v < '0' || *v > '9')
+    return 0;
+  n = strtoull(v, &end, 10);
+  return *end || n > SIZE_MAX ? SIZE_MAX : (size_t)n;
+}
+
+/* The handler's first call: the headers are in. Refuses a bad framing
+ * or an announced body over the limit at once; otherwise waits for the
+ * body. */
+static enum MHD_Result start(rs_server *srv, struct MHD_Connection *conn,
+                             rs_request *rq, const char *method)
+{
+  const char *fault = framing_fault(conn);
+  size_t announced = announced_length(conn);
+  mrsu_response res;
+  enum MHD_Result rc;
+
+  rq->method = strdup(method);
+  if (!rq->method)
+    return answer_error(conn, rq, 500, "out of memory");
+  if (fault)
+    return answer_error(conn, rq, 400, fault);
+  rs_body_begin(srv, rq);
+  if (announced <= rq->limit)
+    return MHD_YES;
+  rq->received = announced;
+  rq->note = "the announced body is over the limit";
+  run_core(srv, conn, rq, &res);
+  rc = rs_reply_queue(conn, rq, &res);
+  mrsu_response_free(&res);
+  return rc;
+}
+
+/* A piece of body. When the body passes its limit, the core answers
+ * from its size at once; the rest of the body is then dropped. */
+static enum MHD_Result take(rs_server *srv, struct MHD_Connection *conn,
+                            rs_request *rq, const char *data, size_t *size)
+{
+  int rc = rs_body_take(srv, rq, data, *size);
+  mrsu_response res;
+
+  *size = 0;
+  if (rc == 0)
+    return MHD_YES;
+  memset(&res, 0, sizeof res);
+  if (rc < 0)
+    rs_reply_error(&res, 500, "InternalServerException", "out of memory");
+  else
+    run_core(srv, conn, rq, &res);
+  rq->note = "answered before the body ended";
+  rc = rs_reply_raw(conn, rq, &res);
+  mrsu_response_free(&res);
+  if (rc < 0)
+    return MHD_NO;
+  rq->closing = 1;
+  clock_gettime(CLOCK_MONOTONIC, &rq->closed_at);
+  MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT,
+                            LINGER_SECONDS);
+  return MHD_YES;
+}
+
+/* After an early answer: drops what the client still sends for a short
+ * while, so that it can read the answer, then closes. */
+static enum MHD_Result linger(rs_request *rq, size_t *size)
+{
+  int more = *size > 0 &&
+             elapsed_ms(&rq->closed_at) < LINGER_SECONDS * 1000.0;
+
+  *size = 0;
+  return more ? MHD_YES : MHD_NO;
+}
+
+/* The handler's last call: the whole body is in. */
+static enum MHD_Result finish(rs_server *srv, struct MHD_Connection *conn,
+                              rs_request *rq)
+{
+  mrsu_response res;
+  enum MHD_Result rc;
+
+  run_core(srv, conn, rq, &res);
+  rc = rs_reply_queue(conn, rq, &res);
+  mrsu_response_free(&res);
+  return rc;
+}
+
+/* The access handler: dispatches on where the request is. */
+static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
+                              const char *url, const char *method,
+                              const char *version, const char *data,
+                              size_t *size, void **ctx)
+{
+  rs_server *srv = cls;
+  rs_request *rq = *ctx;
+
+  (void)url;
+  (void)version;
+  if (!rq)
+    return answer_stateless(conn);
+  if (rq->closing)
+    return linger(rq, size);
+  if (!rq->method)
+    return start(srv, conn, rq, method);
+  if (*size)
+    return take(srv, conn, rq, data, size);
+  return finish(srv, conn, rq);
+}
+
+/* Starts a request: keeps its raw URI and gives it an id. Returns its
+ * state, or NULL when memory ran out. */
+static void *request_begin(void *cls, const char *uri,
+                           struct MHD_Connection *conn)
+{
+  rs_server *srv = cls;
+  rs_request *rq = calloc(1, sizeof *rq);
+  char *query;
+
+  (void)conn;
+  if (!rq || !(rq->uri = strdup(uri))) {
+    free(rq);
+    return NULL;
+  }
+  rq->fd = -1;
+  rq->path = rq->uri;
+  query = strchr(rq->uri, '?');
+  if (query) {
+    *query = '\0';
+    rq->query = query + 1;
+  }
+  snprintf(rq->id, sizeof rq->id, "%012" PRIuFAST64,
+           (uint_fast64_t)(atomic_fetch_add(&srv->next_request, 1) %
+                           ID_MODULO));
+  clock_gettime(CLOCK_MONOTONIC, &rq->start);
+  atomic_fetch_add(&srv->in_flight, 1);
+  return rq;
+}
+
+/* Copies up to LOG_FIELD_MAX bytes of s into out for a log line, with
+ * bytes that are not printable ASCII as %XX. */
+static void log_field(const char *s, char *out)
+{
+  static const char hex[] = "0123456789ABCDEF";
+  size_t n = 0;
+
+  for (; *s && n < LOG_FIELD_MAX; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c > 0x20 && c < 0x7f) {
+      out[n++] = (char)c;
+      continue;
+    }
+    out[n++] = '%';
+    out[n++] = hex[c >> 4];
+    out[n++] = hex[c & 15];
+  }
+  if (*s)
+    memcpy(out + n, "...", 3), n += 3;
+  out[n] = '\0';
+}
+
+/* Why a request that was not completed ended. */
+static const char *termination_text(enum MHD_RequestTerminationCode why)
+{
+  switch (why) {
+  case MHD_REQUEST_TERMINATED_COMPLETED_OK:
+    return NULL;
+  case MHD_REQUEST_TERMINATED_TIMEOUT_REACHED:
+    return "the connection was idle too long";
+  case MHD_REQUEST_TERMINATED_DAEMON_SHUTDOWN:
+    return "the server stopped";
+  case MHD_REQUEST_TERMINATED_READ_ERROR:
+  case MHD_REQUEST_TERMINATED_CLIENT_ABORT:
+    return "the client closed the connection";
+  default:
+    return "the connection closed on an error";
+  }
+}
+
+/* Writes the request's status and body size, or "-" for what is not
+ * known, into out. Returns the note libmicrohttpd's own answer needs. */
+static const char *log_outcome(struct MHD_Connection *conn,
+                               const rs_request *rq, char *out, size_t len)
+{
+  const union MHD_ConnectionInfo *info = NULL;
+
+  if (rq->status) {
+    snprintf(out, len, "%d %zuB", rq->status, rq->sent);
+    return NULL;
+  }
+  info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_HTTP_STATUS);
+  if (info && info->http_status) {
+    snprintf(out, len, "%u -", info->http_status);
+    return "answered by libmicrohttpd";
+  }
+  snprintf(out, len, "- -");
+  return NULL;
+}
+
+/* Writes the request's log line. */
+static void log_request(const rs_server *srv, struct MHD_Connection *conn,
+                        const rs_request *rq,
+                        enum MHD_RequestTerminationCode why)
+{
+  char method[LOG_FIELD_MAX + 4], path[LOG_FIELD_MAX + 4], outcome[40];
+  const char *note = log_outcome(conn, rq, outcome, sizeof outcome);
+
+  if (srv->opt->quiet)
+    return;
+  if (!note)
+    note = rq->note ? rq->note : termination_text(why);
+  log_field(rq->method ? rq->method : "-", method);
+  log_field(rq->path, path);
+  fprintf(stderr, "req=%s %s %s %s %.1fms%s%s\n", rq->id, method, path,
+          outcome, elapsed_ms(&rq->start), note ? "; " : "",
+          note ? note : "");
+}
+
+/* Ends a request: logs it and frees its state. */
+static void request_end(void *cls, struct MHD_Connection *conn,
+                        void **ctx, enum MHD_RequestTerminationCode why)
+{
+  rs_server *srv = cls;
+  rs_request *rq = *ctx;
+
+  if (!rq)
+    return;
+  log_request(srv, conn, rq, why);
+  rs_body_free(rq);
+  free(rq->method);
+  free(rq->uri);
+  free(rq);
+  *ctx = NULL;
+  atomic_fetch_sub(&srv->in_flight, 1);
+}
+
+/* Passes libmicrohttpd's own messages on as log lines. The handler
+ * refuses a request only to close a connection it has already answered
+ * (and logged), so libmicrohttpd's report of that is left out. */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+  static const char refused[] = "Application reported internal error";
+  const rs_server *srv = cls;
+  char line[512];
+  size_t n;
+
+  if (srv->opt->quiet)
+    return;
+  vsnprintf(line, sizeof line, fmt, ap);
+  if (!strncmp(line, refused, sizeof refused - 1))
+    return;
+  n = strlen(line);
+  while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+    line[--n] = '\0';
+  fprintf(stderr, "refserver: libmicrohttpd: %s\n", line);
+}
+
+struct MHD_Daemon *rs_http_start(rs_server *srv)
+{
+  const rs_options *o = srv->opt;
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
+                   MHD_USE_ITC | MHD_USE_ERROR_LOG;
+  union {
+    struct sockaddr sa;
+    struct sockaddr_in v4;
+    struct sockaddr_in6 v6;
+  } at;
+
+  memset(&at, 0, sizeof at);
+  if (inet_pton(AF_INET, o->address, &at.v4.sin_addr) == 1) {
+    at.v4.sin_family = AF_INET;
+    at.v4.sin_port = htons((uint16_t)o->port);
+  } else {
+    inet_pton(AF_INET6, o->address, &at.v6.sin6_addr);
+    at.v6.sin6_family = AF_INET6;
+    at.v6.sin6_port = htons((uint16_t)o->port);
+    flags |= MHD_USE_IPv6;
+  }
+  return MHD_start_daemon(flags, (uint16_t)o->port, NULL, NULL, handle,
+    srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,
+    MHD_OPTION_SOCK_ADDR, &at.sa,
+    MHD_OPTION_THREAD_POOL_SIZE, o->threads,
+    MHD_OPTION_CONNECTION_TIMEOUT, o->idle_timeout,
+    MHD_OPTION_CONNECTION_MEMORY_LIMIT, o->max_header_bytes,
+    MHD_OPTION_URI_LOG_CALLBACK, request_begin, srv,
+    MHD_OPTION_NOTIFY_COMPLETED, request_end, srv,
+    MHD_OPTION_END);
+}
+
+unsigned rs_http_port(struct MHD_Daemon *daemon)
+{
+  const union MHD_DaemonInfo *info =
+    MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
+
+  return info ? info->port : 0;
+}

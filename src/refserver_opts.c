@@ -1,0 +1,315 @@
+/*
+ * refserver_opts.c: the command line of refserver.
+ *
+ * Every option is "--name VALUE" or "--name=VALUE" (flags take no
+ * value). A table names each option, where its value goes and the range
+ * a number must be in; --help prints the same table with the defaults.
+ */
+#include "refserver.h"
+
+#include "text.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_ADDRESS "127.0.0.1"
+#define DEFAULT_PORT 8080
+#define DEFAULT_HEADER_BYTES 32768
+#define DEFAULT_IDLE_TIMEOUT 30
+#define DEFAULT_THREADS 4
+#define HELP_WIDTH 79
+#define HELP_INDENT 28
+
+typedef enum opt_kind {
+  K_FLAG,                       /* sets an int to 1 */
+  K_TEXT,                       /* keeps the value */
+  K_SIZE,                       /* a size_t within min..max */
+  K_UINT,                       /* an unsigned within min..max */
+  K_STORE,                      /* adds a sequence store */
+  K_HELP,
+  K_VERSION
+} opt_kind;
+
+/* One option: its name, what it sets and how, and its --help text. A
+ * number's default is printed from the defaults; other options name
+ * theirs in dflt. */
+typedef struct opt_def {
+  const char *name;
+  opt_kind kind;
+  size_t offset;                /* of the field in rs_options */
+  unsigned long long min, max;
+  const char *arg;
+  const char *help;
+  const char *dflt;
+} opt_def;
+
+#define AT(field) offsetof(rs_options, field)
+
+static const opt_def options[] = {
+  {"address", K_TEXT, AT(address), 0, 0, "IP",
+   "address to listen on, IPv4 or IPv6", DEFAULT_ADDRESS},
+  {"port", K_UINT, AT(port), 0, 65535, "PORT",
+   "port to listen on; 0 picks a free one", NULL},
+  {"store", K_STORE, 0, 0, 0, "ID",
+   "a sequence store that exists; repeatable", MRSU_DEFAULT_STORE},
+  {"data-dir", K_TEXT, AT(data_dir), 0, 0, "DIR",
+   "where parts are kept, created if missing",
+   "a new temporary directory, removed at exit"},
+  {"max-header-bytes", K_SIZE, AT(max_header_bytes), 4096, 1048576, "N",
+   "memory of one connection for its request line and headers; a "
+   "larger header section is refused with 431", NULL},
+  {"max-json-body", K_SIZE, AT(max_json_body), 1, 1073741824, "N",
+   "largest body of a JSON operation, in bytes", NULL},
+  {"max-part-size", K_SIZE, AT(max_part_size), 1, 1099511627776ULL, "N",
+   "largest part, in bytes", NULL},
+  {"idle-timeout", K_UINT, AT(idle_timeout), 0, 86400, "SECONDS",
+   "close a connection idle this long; 0 never", NULL},
+  {"threads", K_UINT, AT(threads), 1, 256, "N",
+   "threads serving connections", NULL},
+  {"deterministic", K_FLAG, AT(deterministic), 0, 0, NULL,
+   "fixed clock (2026-01-01T00:00:00Z); upload, read set and request "
+   "ids counted from fixed starts",
+   "the real clock, ids from random starts"},
+  {"quiet", K_FLAG, AT(quiet), 0, 0, NULL,
+   "no log lines, only errors", NULL},
+  {"help", K_HELP, 0, 0, 0, NULL, "print this help and exit", NULL},
+  {"version", K_VERSION, 0, 0, 0, NULL, "print the version and exit",
+   NULL},
+};
+
+#define OPTION_COUNT (sizeof options / sizeof options[0])
+
+/* Sets the defaults. Can't fail. */
+static void set_defaults(rs_options *opt)
+{
+  memset(opt, 0, sizeof *opt);
+  opt->address = DEFAULT_ADDRESS;
+  opt->port = DEFAULT_PORT;
+  opt->max_header_bytes = DEFAULT_HEADER_BYTES;
+  opt->max_json_body = MRSU_MAX_JSON_BODY;
+  opt->max_part_size = MRSU_MAX_PART_SIZE;
+  opt->idle_timeout = DEFAULT_IDLE_TIMEOUT;
+  opt->threads = DEFAULT_THREADS;
+}
+
+/* The option named by the len bytes at name, or NULL. */
+static const opt_def *find_option(const char *name, size_t len)
+{
+  for (size_t i = 0; i < OPTION_COUNT; i++)
+    if (strlen(options[i].name) == len &&
+        !memcmp(options[i].name, name, len))
+      return &options[i];
+  return NULL;
+}
+
+/* Reads a decimal number within the option's range into *out. Returns
+ * 0, or -1 with a message in err. */
+static int read_number(const opt_def *d, const char *value,
+                       unsigned long long *out, char *err, size_t errlen)
+{
+  char *end = NULL;
+  unsigned long long n = 0;
+
+  errno = 0;
+  if (value[0] >= '0' && value[0] <= '9')
+    n = strtoull(value, &end, 10);
+  if (!end || *end || errno || n < d->min || n > d->max) {
+    snprintf(err, errlen, "--%s: expected a whole number from %llu to "
+             "%llu, not '%s'", d->name, d->min, d->max, value);
+    return -1;
+  }
+  *out = n;
+  return 0;
+}
+
+/* Adds a sequence store. Returns 0, or -1 with a message in err. */
+static int add_store(rs_options *opt, const char *id, char *err,
+                     size_t errlen)
+{
+  if (!text_is_id(id)) {
+    snprintf(err, errlen, "--store: a sequence store id is 10 to 36 "
+             "digits 0-9, not '%s'", id);
+    return -1;
+  }
+  for (size_t i = 0; i < opt->store_count; i++)
+    if (!strcmp(opt->stores[i], id)) {
+      snprintf(err, errlen, "--store: '%s' is given twice", id);
+      return -1;
+    }
+  opt->stores[opt->store_count++] = id;
+  return 0;
+}
+
+/* Checks an --address value. Returns 0, or -1 with a message in err. */
+static int check_address(const char *value, char *err, size_t errlen)
+{
+  unsigned char addr[sizeof(struct in6_addr)];
+
+  if (inet_pton(AF_INET, value, addr) == 1 ||
+      inet_pton(AF_INET6, value, addr) == 1)
+    return 0;
+  snprintf(err, errlen, "--address: expected an IPv4 or IPv6 address, "
+           "not '%s'", value);
+  return -1;
+}
+
+/* Applies one option with its value (NULL for a flag). Returns 0, or -1
+ * with a message in err. */
+static int apply(rs_options *opt, const opt_def *d, const char *value,
+                 char *err, size_t errlen)
+{
+  char *field = (char *)opt + d->offset;
+  unsigned long long n;
+
+  switch (d->kind) {
+  case K_FLAG:
+    *(int *)field = 1;
+    return 0;
+  case K_TEXT:
+    if (d->offset == AT(address) && check_address(value, err, errlen))
+      return -1;
+    *(const char **)field = value;
+    return 0;
+  case K_STORE:
+    return add_store(opt, value, err, errlen);
+  default:
+    break;
+  }
+  if (read_number(d, value, &n, err, errlen))
+    return -1;
+  if (d->kind == K_SIZE)
+    *(size_t *)field = (size_t)n;
+  else
+    *(unsigned *)field = (unsigned)n;
+  return 0;
+}
+
+/* Reads the option at argv[*i], and its value, advancing *i. Returns
+ * RS_RUN, RS_HELP, RS_VERSION or RS_BAD_OPTIONS (message in err). */
+static rs_parsed parse_one(int argc, char **argv, int *i, rs_options *opt,
+                           char *err, size_t errlen)
+{
+  const char *arg = argv[*i], *eq, *value = NULL;
+  const opt_def *d;
+
+  if (strncmp(arg, "--", 2)) {
+    snprintf(err, errlen, "unexpected argument '%s'", arg);
+    return RS_BAD_OPTIONS;
+  }
+  eq = strchr(arg + 2, '=');
+  d = find_option(arg + 2, eq ? (size_t)(eq - arg - 2) : strlen(arg + 2));
+  if (!d) {
+    snprintf(err, errlen, "unknown option '%s'", arg);
+    return RS_BAD_OPTIONS;
+  }
+  if (d->arg && eq)
+    value = eq + 1;
+  else if (d->arg && *i + 1 < argc)
+    value = argv[++*i];
+  else if (d->arg || eq) {
+    snprintf(err, errlen, d->arg ? "--%s needs a value" :
+             "--%s takes no value", d->name);
+    return RS_BAD_OPTIONS;
+  }
+  if (d->kind == K_HELP || d->kind == K_VERSION)
+    return d->kind == K_HELP ? RS_HELP : RS_VERSION;
+  return apply(opt, d, value, err, errlen) ? RS_BAD_OPTIONS : RS_RUN;
+}
+
+rs_parsed rs_options_parse(int argc, char **argv, rs_options *opt,
+                           char *err, size_t errlen)
+{
+  static const char *const default_store[] = {MRSU_DEFAULT_STORE};
+  rs_parsed rc = RS_RUN;
+
+  set_defaults(opt);
+  opt->stores = calloc((size_t)argc + 1, sizeof *opt->stores);
+  if (!opt->stores) {
+    snprintf(err, errlen, "out of memory");
+    return RS_BAD_OPTIONS;
+  }
+  for (int i = 1; i < argc && rc == RS_RUN; i++)
+    rc = parse_one(argc, argv, &i, opt, err, errlen);
+  if (rc == RS_RUN && opt->store_count == 0) {
+    opt->stores[0] = default_store[0];
+    opt->store_count = 1;
+  }
+  return rc;
+}
+
+void rs_options_free(rs_options *opt)
+{
+  free(opt->stores);
+  opt->stores = NULL;
+  opt->store_count = 0;
+}
+
+/* The default of option d as text in out. */
+static const char *default_text(const opt_def *d, char *out, size_t len)
+{
+  rs_options dflt;
+  const char *field = (const char *)&dflt + d->offset;
+
+  set_defaults(&dflt);
+  if (d->kind == K_SIZE)
+    snprintf(out, len, "%zu", *(const size_t *)field);
+  else if (d->kind == K_UINT)
+    snprintf(out, len, "%u", *(const unsigned *)field);
+  else
+    return d->dflt;
+  return out;
+}
+
+/* Writes text to f from column HELP_INDENT, wrapping at HELP_WIDTH. */
+static void write_wrapped(FILE *f, const char *text)
+{
+  size_t col = HELP_INDENT, word;
+
+  while (*text) {
+    word = strcspn(text, " ");
+    if (col > HELP_INDENT && col + 1 + word > HELP_WIDTH) {
+      fprintf(f, "\n%*s", HELP_INDENT, "");
+      col = HELP_INDENT;
+    } else if (col > HELP_INDENT) {
+      fputc(' ', f);
+      col++;
+    }
+    fprintf(f, "%.*s", (int)word, text);
+    col += word;
+    text += word;
+    text += strspn(text, " ");
+  }
+  fputc('\n', f);
+}
+
+/* Writes the --help entry of option d. */
+static void help_entry(FILE *f, const opt_def *d)
+{
+  char left[40], number[32], text[300];
+  const char *dflt = default_text(d, number, sizeof number);
+
+  snprintf(left, sizeof left, "--%s%s%s", d->name, d->arg ? " " : "",
+           d->arg ? d->arg : "");
+  snprintf(text, sizeof text, "%s%s%s%s", d->help,
+           dflt ? " (default: " : "", dflt ? dflt : "", dflt ? ")" : "");
+  fprintf(f, "  %-*s", HELP_INDENT - 2, left);
+  if (strlen(left) > HELP_INDENT - 3)
+    fprintf(f, "\n%*s", HELP_INDENT, "");
+  write_wrapped(f, text);
+}
+
+void rs_options_help(FILE *f)
+{
+  fprintf(f, "Usage: refserver [OPTION]...\n"
+          "Serves the multipart read set upload API (reference "
+          "implementation)\nover HTTP/1.1. Logs one line per request "
+          "on stderr.\n\n");
+  for (size_t i = 0; i < OPTION_COUNT; i++)
+    help_entry(f, &options[i]);
+  fprintf(f, "\nOn SIGINT or SIGTERM the server stops accepting, lets "
+          "requests in flight\nfinish for up to --idle-timeout seconds "
+          "(a second signal stops at once)\nand exits 0. Bad options "
+          "exit 2; a failure to start exits 1.\n");
+}
