@@ -5,12 +5,14 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L
 BUILD   ?= build
-PKGS    := libcjson libcrypto libpcre2-8
+PKGS    := libcjson libcrypto libpcre2-8 libmicrohttpd libcurl
 PKGCFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKGLIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CHECKLIBS = $(shell pkg-config --libs check 2>/dev/null)
 
-CORE_SRC := $(filter-out src/refserver.c,$(wildcard src/*.c))
+SERVER_SRC := $(wildcard src/refserver*.c)
+SERVER_OBJ := $(SERVER_SRC:src/%.c=$(BUILD)/src/%.o)
+CORE_SRC := $(filter-out $(SERVER_SRC),$(wildcard src/*.c))
 CORE_OBJ := $(CORE_SRC:src/%.c=$(BUILD)/src/%.o)
 CONF_SRC := $(wildcard conformance/*.c)
 CONF_OBJ := $(CONF_SRC:conformance/%.c=$(BUILD)/conformance/%.o)
@@ -18,12 +20,13 @@ UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_OBJ := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.o)
 
 LIB     := $(BUILD)/libmrsu.a
+SERVER  := $(BUILD)/refserver
 CONFORM := $(BUILD)/conform
 UNIT    := $(BUILD)/unit-tests
 
 .PHONY: all help deps deps-check conformance test unit clean
 
-all: deps-check $(LIB) $(CONFORM) $(UNIT)
+all: deps-check $(LIB) $(CONFORM) $(UNIT) $(if $(SERVER_SRC),$(SERVER))
 
 help:
 	@echo "make deps         install the Debian packages (as root)"
@@ -54,6 +57,9 @@ $(BUILD)/tests/unit/%.o: tests/unit/%.c $(wildcard tests/unit/*.h) \
 
 $(CONFORM): $(CONF_OBJ) $(LIB)
 	$(CC) $(CFLAGS) $^ $(PKGLIBS) -o $@
+
+$(SERVER): $(SERVER_OBJ) $(LIB)
+	$(CC) $(CFLAGS) $^ $(PKGLIBS) -lpthread -o $@
 
 $(UNIT): $(UNIT_OBJ) $(LIB)
 	$(CC) $(CFLAGS) $^ $(PKGLIBS) $(CHECKLIBS) -o $@
