@@ -24,14 +24,15 @@ SERVER  := $(BUILD)/refserver
 CONFORM := $(BUILD)/conform
 UNIT    := $(BUILD)/unit-tests
 
-.PHONY: all help deps deps-check conformance test unit clean
+.PHONY: all help deps deps-check conformance test unit check-spec clean
 
 all: deps-check $(LIB) $(CONFORM) $(UNIT) $(if $(SERVER_SRC),$(SERVER))
 
 help:
 	@echo "make deps         install the Debian packages (as root)"
 	@echo "make conformance  replay every vector on the built-in target"
-	@echo "make test         unit tests, then the conformance run"
+	@echo "make test         unit tests, spec check, then the conformance run"
+	@echo "make check-spec   prove SPEC.md and spec/*.json agree"
 	@echo "make clean        remove build/ and reports/latest/"
 
 deps:
@@ -73,7 +74,10 @@ conformance: all
 unit: all
 	$(UNIT)
 
-test: unit conformance
+check-spec:
+	sh spec/check-spec.sh
+
+test: unit check-spec conformance
 
 clean:
 	rm -rf $(BUILD) reports/latest
