@@ -92,7 +92,8 @@ static int list_files(const char *dir, char ***names, size_t *count,
       goto out;
     }
   }
-  qsort(*names, *count, sizeof **names, compare_names);
+  if (*count)
+    qsort(*names, *count, sizeof **names, compare_names);
   rc = 0;
 
 out:

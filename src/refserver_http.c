@@ -52,38 +52,48 @@ static enum MHD_Result answer_error(struct MHD_Connection *conn,
   return rc;
 }
 
-/* Records one request header in the list (cls). */
+/* The request headers being copied out of libmicrohttpd. */
+typedef struct header_list {
+  mrsu_header *at;
+  size_t count;
+} header_list;
+
+/* Adds one request header to the list (cls). */
 static enum MHD_Result add_header(void *cls, enum MHD_ValueKind kind,
                                   const char *name, const char *value)
 {
-  mrsu_request *req = cls;
-  mrsu_header *h = (mrsu_header *)req->headers + req->header_count++;
+  header_list *list = cls;
 
   (void)kind;
-  h->name = name;
-  h->value = value ? value : "";
+  list->at[list->count].name = name;
+  list->at[list->count].value = value ? value : "";
+  list->count++;
   return MHD_YES;
 }
 
 /* Fills req from the request's state and headers; the caller frees
- * req->headers. Returns 0, or -1 when memory ran out. */
+ * req->headers. A body over the limit is not passed: the core answers
+ * from body_len alone. Returns 0, or -1 when memory ran out. */
 static int build_request(struct MHD_Connection *conn, rs_request *rq,
                          const char *checksum, mrsu_request *req)
 {
   int n = MHD_get_connection_values(conn, MHD_HEADER_KIND, NULL, NULL);
+  header_list list = {NULL, 0};
 
   memset(req, 0, sizeof *req);
+  list.at = calloc(n > 0 ? (size_t)n : 1, sizeof *list.at);
+  if (!list.at)
+    return -1;
+  MHD_get_connection_values(conn, MHD_HEADER_KIND, add_header, &list);
   req->method = rq->method;
   req->path = rq->path;
   req->query = rq->query;
-  req->headers = calloc(n > 0 ? (size_t)n : 1, sizeof *req->headers);
-  if (!req->headers)
-    return -1;
-  MHD_get_connection_values(conn, MHD_HEADER_KIND, add_header, req);
+  req->headers = list.at;
+  req->header_count = list.count;
   req->body_len = rq->received;
-  if (rq->received <= rq->limit && rq->intake == RS_BUFFER)
+  if (rq->intake == RS_BUFFER && rq->received <= rq->limit)
     req->body = rq->buf;
-  if (rq->intake == RS_STREAM || rq->received > rq->limit)
+  if (rq->intake == RS_STREAM)
     req->body_checksum = checksum;
   return 0;
 }
@@ -137,12 +147,13 @@ static double elapsed_ms(const struct timespec *since)
          (double)(now.tv_nsec - since->tv_nsec) / 1e6;
 }
 
-/* Counts the request headers named (cls)->name. */
+/* How many request headers have a given name. */
 typedef struct header_count {
   const char *name;
   int count;
 } header_count;
 
+/* Counts one request header if it has the name sought (cls). */
 static enum MHD_Result count_one(void *cls, enum MHD_ValueKind kind,
                                  const char *name, const char *value)
 {
@@ -154,6 +165,7 @@ static enum MHD_Result count_one(void *cls, enum MHD_ValueKind kind,
   return MHD_YES;
 }
 
+/* The number of request headers named name. */
 static int count_headers(struct MHD_Connection *conn, const char *name)
 {
   header_count hc = {name, 0};
@@ -236,11 +248,13 @@ static enum MHD_Result take(rs_server *srv, struct MHD_Connection *conn,
     rs_reply_error(&res, 500, "InternalServerException", "out of memory");
   else
     run_core(srv, conn, rq, &res);
-  rq->note = "answered before the body ended";
   rc = rs_reply_raw(conn, rq, &res);
   mrsu_response_free(&res);
-  if (rc < 0)
+  if (rc < 0) {
+    rq->note = "the answer could not be sent";
     return MHD_NO;
+  }
+  rq->note = "answered before the body ended";
   rq->closing = 1;
   clock_gettime(CLOCK_MONOTONIC, &rq->closed_at);
   MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT,

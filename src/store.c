@@ -165,7 +165,7 @@ st_result st_upload_find(st_db *db, const char *store_id,
   st_store *store = find_store(db, store_id);
   st_upload **hit;
 
-  if (!store)
+  if (!store || store->count == 0)
     return ST_NOT_FOUND;
   hit = bsearch(upload_id, store->uploads, store->count,
                 sizeof *store->uploads, compare_upload_id);
