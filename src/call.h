@@ -9,6 +9,7 @@
 #ifndef CALL_H
 #define CALL_H
 
+#include "fields.h"
 #include "mrsu.h"
 #include "store.h"
 
@@ -44,6 +45,11 @@ int reply_json(call *c, cJSON *body);
 /* Answers the error with a message built like printf. Returns 0, or -1
  * when memory ran out. */
 int reply_error(call *c, err_kind kind, const char *fmt, ...);
+
+/* Answers a member check that did not pass: FIELD_BAD as 400 with the
+ * message in c->err. Returns 0, or -1 for FIELD_NO_MEMORY or when memory
+ * ran out while answering. */
+int reply_field_failure(call *c, field_result rc);
 
 /* Answers 500 with a fixed message, without allocating. Can't fail. */
 void reply_no_memory(mrsu_response *response);

@@ -11,7 +11,7 @@
  *   - numbers follow the grammar exactly: no leading zeros, no "1.",
  *     no ".5", no "+1", no NaN or Infinity;
  *   - strings hold no raw control character (below U+0020); escapes are
- *     the eight of the RFC and \uXXXX; a \u escape of a surrogate must
+ *     the eight of the RFC and \u with four hex digits; a surrogate must
  *     pair; an escaped U+0000 is rejected, because a C string cannot
  *     carry it and no member of this API admits it;
  *   - member names are unique within an object (compared after escapes

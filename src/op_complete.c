@@ -83,18 +83,15 @@ int op_complete(call *c)
   cJSON *body, *answer;
   size_t count = 0;
   int failed, rc = -1;
+  field_result fr;
   st_result sr;
 
   body = call_json_body(c, &failed);
   if (!body)
     return failed;
-  switch (read_parts(c, body, &list, &count)) {
-  case FIELD_OK:
-    break;
-  case FIELD_NO_MEMORY:
-    goto out;
-  default:
-    rc = reply_error(c, ERR_VALIDATION, "%s", c->err);
+  fr = read_parts(c, body, &list, &count);
+  if (fr != FIELD_OK) {
+    rc = reply_field_failure(c, fr);
     goto out;
   }
   sr = st_upload_find(c->db, c->store_id, c->upload_id, &upload);

@@ -201,18 +201,15 @@ int op_create(call *c)
   char upload_id[ST_ID_LEN + 1];
   st_upload *upload;
   int failed, type = 0, rc = -1;
+  field_result fr;
   st_result sr;
 
   body = call_json_body(c, &failed);
   if (!body)
     return failed;
-  switch (check_create(c, body, &type)) {
-  case FIELD_OK:
-    break;
-  case FIELD_BAD:
-    rc = reply_error(c, ERR_VALIDATION, "%s", c->err);
-    goto out;
-  default:
+  fr = check_create(c, body, &type);
+  if (fr != FIELD_OK) {
+    rc = reply_field_failure(c, fr);
     goto out;
   }
   sr = st_store_exists(c->db, c->store_id) ? st_next_upload_id(c->db,
@@ -328,7 +325,7 @@ static int parse_zone(const char *s, int *offset)
     *offset = 0;
     return 0;
   }
-  if ((s[0] != '+' && s[0] != '-') || s[3] != ':' || s[6])
+  if (strlen(s) != 6 || (s[0] != '+' && s[0] != '-') || s[3] != ':')
     return -1;
   h = digits(s + 1, 2);
   m = digits(s + 4, 2);
@@ -342,9 +339,12 @@ static int parse_zone(const char *s, int *offset)
  * Returns 0 with *out in seconds since 1970, or -1. */
 static int parse_time(const char *s, int64_t *out)
 {
-  int y = digits(s, 4), mo, d, h, mi, sec, offset;
+  int y, mo, d, h, mi, sec, offset;
   int64_t days;
 
+  if (strlen(s) < 19)
+    return -1;
+  y = digits(s, 4);
   if (y < 0 || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
       s[13] != ':' || s[16] != ':')
     return -1;
@@ -512,6 +512,7 @@ int op_list_parts(call *c)
   st_upload *upload;
   cJSON *body, *answer;
   int failed, rc;
+  field_result fr;
   st_result sr;
 
   rc = read_page_query(c, ST_PART_MAX, &q.max, &q.after_number);
@@ -520,14 +521,9 @@ int op_list_parts(call *c)
   body = call_json_body(c, &failed);
   if (!body)
     return failed;
-  switch (check_list_body(c, body, &q)) {
-  case FIELD_OK:
-    break;
-  case FIELD_BAD:
-    rc = reply_error(c, ERR_VALIDATION, "%s", c->err);
-    goto out;
-  default:
-    rc = -1;
+  fr = check_list_body(c, body, &q);
+  if (fr != FIELD_OK) {
+    rc = reply_field_failure(c, fr);
     goto out;
   }
   sr = st_upload_find(c->db, c->store_id, c->upload_id, &upload);

@@ -87,12 +87,10 @@ int rs_body_take(const rs_server *srv, rs_request *rq, const char *data,
   size_t keep = n;
   int rc;
 
-  if (rq->received > rq->limit || n > rq->limit - rq->received) {
-    /* A held body keeps one byte past the limit, so the core sees it. */
-    keep = rq->received > rq->limit ? 0 : rq->limit - rq->received;
-    if (rq->intake == RS_BUFFER && rq->received <= rq->limit)
-      keep++;
-  }
+  if (rq->received > rq->limit)
+    keep = 0;
+  else if (n > rq->limit - rq->received)
+    keep = rq->limit - rq->received;
   if (rq->intake == RS_STREAM)
     rc = keep ? stream_append(srv, rq, data, keep) : 0;
   else

@@ -33,6 +33,13 @@ typedef struct part_place {
   long number;
 } part_place;
 
+/* The three places under the data directory. */
+typedef enum place_level {
+  STORE_DIR,                    /* DATA/STORE */
+  UPLOAD_DIR,                   /* DATA/STORE/UPLOAD */
+  PART_FILE                     /* DATA/STORE/UPLOAD/SOURCE-N */
+} place_level;
+
 /* Creates dir unless it exists. Returns 0 or -1 (errno set). */
 static int make_dir(const char *dir)
 {
@@ -186,13 +193,6 @@ static int read_query(const char *query, part_place *at)
     return -1;
   return number[0] && !*stop && at->number >= 1 ? 0 : -1;
 }
-
-/* The three places under the data directory. */
-typedef enum place_level {
-  STORE_DIR,                    /* DATA/STORE */
-  UPLOAD_DIR,                   /* DATA/STORE/UPLOAD */
-  PART_FILE                     /* DATA/STORE/UPLOAD/SOURCE-N */
-} place_level;
 
 /* Writes the path of a place into out. Returns 0, or -1 (errno set). */
 static int place_path(const rs_server *srv, const part_place *at,

@@ -20,18 +20,48 @@
 #define ID_MODULO 1000000000000ULL
 #define LINGER_SECONDS 2u
 #define LOG_FIELD_MAX 200
+#define LOG_FIELD_ROOM (LOG_FIELD_MAX + 4)
 
-/* Answers a request that has no state (memory ran out at its start). */
-static enum MHD_Result answer_stateless(struct MHD_Connection *conn)
+/* The request headers being copied out of libmicrohttpd. */
+typedef struct header_list {
+  mrsu_header *at;
+  size_t count;
+} header_list;
+
+/* How many request headers have a given name. */
+typedef struct header_count {
+  const char *name;
+  int count;
+} header_count;
+
+/* Writes the next request id into out (13 bytes). */
+static void next_id(rs_server *srv, char out[13])
+{
+  uint_fast64_t n = atomic_fetch_add(&srv->next_request, 1);
+
+  snprintf(out, 13, "%012" PRIuFAST64, (uint_fast64_t)(n % ID_MODULO));
+}
+
+/* Answers a request that has no state (memory ran out at its start)
+ * with a bodiless 500. It is not logged. */
+static enum MHD_Result answer_stateless(rs_server *srv,
+                                        struct MHD_Connection *conn)
 {
   static char empty[] = "";
   struct MHD_Response *r;
   enum MHD_Result rc;
+  char id[13];
 
+  next_id(srv, id);
   r = MHD_create_response_from_buffer(0, empty, MHD_RESPMEM_PERSISTENT);
   if (!r)
     return MHD_NO;
-  rc = MHD_queue_response(conn, 500, r);
+  if (MHD_add_response_header(r, "x-amzn-RequestId", id) != MHD_YES ||
+      MHD_add_response_header(r, "X-Amzn-ErrorType",
+                              "InternalServerException") != MHD_YES)
+    rc = MHD_NO;
+  else
+    rc = MHD_queue_response(conn, 500, r);
   MHD_destroy_response(r);
   return rc;
 }
@@ -51,12 +81,6 @@ static enum MHD_Result answer_error(struct MHD_Connection *conn,
   mrsu_response_free(&res);
   return rc;
 }
-
-/* The request headers being copied out of libmicrohttpd. */
-typedef struct header_list {
-  mrsu_header *at;
-  size_t count;
-} header_list;
 
 /* Adds one request header to the list (cls). */
 static enum MHD_Result add_header(void *cls, enum MHD_ValueKind kind,
@@ -146,12 +170,6 @@ static double elapsed_ms(const struct timespec *since)
   return (double)(now.tv_sec - since->tv_sec) * 1e3 +
          (double)(now.tv_nsec - since->tv_nsec) / 1e6;
 }
-
-/* How many request headers have a given name. */
-typedef struct header_count {
-  const char *name;
-  int count;
-} header_count;
 
 /* Counts one request header if it has the name sought (cls). */
 static enum MHD_Result count_one(void *cls, enum MHD_ValueKind kind,
@@ -298,7 +316,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
   (void)url;
   (void)version;
   if (!rq)
-    return answer_stateless(conn);
+    return answer_stateless(srv, conn);
   if (rq->closing)
     return linger(rq, size);
   if (!rq->method)
@@ -329,23 +347,23 @@ static void *request_begin(void *cls, const char *uri,
     *query = '\0';
     rq->query = query + 1;
   }
-  snprintf(rq->id, sizeof rq->id, "%012" PRIuFAST64,
-           (uint_fast64_t)(atomic_fetch_add(&srv->next_request, 1) %
-                           ID_MODULO));
+  next_id(srv, rq->id);
   clock_gettime(CLOCK_MONOTONIC, &rq->start);
   atomic_fetch_add(&srv->in_flight, 1);
   return rq;
 }
 
-/* Copies up to LOG_FIELD_MAX bytes of s into out for a log line, with
- * bytes that are not printable ASCII as %XX. */
+/* Copies s into out (LOG_FIELD_ROOM bytes) for a log line, with bytes
+ * that are not printable ASCII as %XX, cut after LOG_FIELD_MAX bytes
+ * with "...". */
 static void log_field(const char *s, char *out)
 {
   static const char hex[] = "0123456789ABCDEF";
   size_t n = 0;
+  unsigned char c;
 
-  for (; *s && n < LOG_FIELD_MAX; s++) {
-    unsigned char c = (unsigned char)*s;
+  for (; *s && n + 3 <= LOG_FIELD_MAX; s++) {
+    c = (unsigned char)*s;
     if (c > 0x20 && c < 0x7f) {
       out[n++] = (char)c;
       continue;
@@ -354,8 +372,10 @@ static void log_field(const char *s, char *out)
     out[n++] = hex[c >> 4];
     out[n++] = hex[c & 15];
   }
-  if (*s)
-    memcpy(out + n, "...", 3), n += 3;
+  if (*s) {
+    memcpy(out + n, "...", 3);
+    n += 3;
+  }
   out[n] = '\0';
 }
 
@@ -402,7 +422,7 @@ static void log_request(const rs_server *srv, struct MHD_Connection *conn,
                         const rs_request *rq,
                         enum MHD_RequestTerminationCode why)
 {
-  char method[LOG_FIELD_MAX + 4], path[LOG_FIELD_MAX + 4], outcome[40];
+  char method[LOG_FIELD_ROOM], path[LOG_FIELD_ROOM], outcome[40];
   const char *note = log_outcome(conn, rq, outcome, sizeof outcome);
 
   if (srv->opt->quiet)

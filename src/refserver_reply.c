@@ -6,7 +6,9 @@
  * out through libmicrohttpd. libmicrohttpd cannot queue a response while
  * a body is still arriving, so a body that passes its limit is answered
  * by writing the response to the socket directly, with Connection:
- * close; the connection then closes once the client has read it.
+ * close, and ending the sending side; the handler then drops the rest of
+ * the body for a moment, so that the client can read the answer before
+ * the connection closes.
  */
 #include "refserver.h"
 
@@ -21,6 +23,14 @@
 
 #define SEND_WAIT_MS 1000
 #define RAW_HEAD_ROOM 512
+
+/* Text being written into a fixed buffer. */
+typedef struct head_buf {
+  char *at;
+  size_t room;
+  size_t len;
+  int full;                     /* something did not fit */
+} head_buf;
 
 void rs_reply_error(mrsu_response *res, int status, const char *type,
                     const char *fmt, ...)
@@ -108,49 +118,46 @@ static int send_all(int fd, const char *data, size_t len)
   return 0;
 }
 
-/* Formats the Date header and the blank line ending the head into out.
- * Returns the length, or -1 when they do not fit. */
-static int format_date(char *out, size_t room)
+/* Appends text built like printf; marks the buffer full when it does
+ * not fit. */
+static void put(head_buf *b, const char *fmt, ...)
 {
-  time_t now = time(NULL);
-  struct tm tm;
-  char date[40];
+  va_list ap;
+  int n;
 
-  if (!gmtime_r(&now, &tm) ||
-      !strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm))
-    return snprintf(out, room, "\r\n");
-  return snprintf(out, room, "Date: %s\r\n\r\n", date);
+  if (b->full)
+    return;
+  va_start(ap, fmt);
+  n = vsnprintf(b->at + b->len, b->room - b->len, fmt, ap);
+  va_end(ap);
+  if (n < 0 || (size_t)n >= b->room - b->len)
+    b->full = 1;
+  else
+    b->len += (size_t)n;
 }
 
-/* Formats the status line and headers of res into out. Returns the
- * length, or 0 when they do not fit. */
+/* Formats the status line and headers of res into out, room bytes.
+ * Returns the length, or 0 when they do not fit. */
 static size_t format_head(const rs_request *rq, const mrsu_response *res,
                           char *out, size_t room)
 {
-  size_t len;
-  int n = snprintf(out, room, "HTTP/1.1 %d %s\r\n", res->status,
-                   MHD_get_reason_phrase_for((unsigned)res->status));
+  head_buf b = {out, room, 0, 0};
+  time_t now = time(NULL);
+  struct tm tm;
+  char date[40] = "";
 
-  for (size_t i = 0; i < res->header_count && n > 0; i++) {
-    len = (size_t)n;
-    if (len >= room)
-      return 0;
-    n += snprintf(out + len, room - len, "%s: %s\r\n",
-                  res->headers[i].name, res->headers[i].value);
-  }
-  len = (size_t)n;
-  if (n < 0 || len >= room)
-    return 0;
-  n = snprintf(out + len, room - len, "x-amzn-RequestId: %s\r\n"
-               "Content-Length: %zu\r\nConnection: close\r\n",
-               rq->id, res->body_len);
-  if (n < 0 || (size_t)n >= room - len)
-    return 0;
-  len += (size_t)n;
-  n = format_date(out + len, room - len);
-  if (n < 0 || (size_t)n >= room - len)
-    return 0;
-  return len + (size_t)n;
+  if (gmtime_r(&now, &tm))
+    strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  put(&b, "HTTP/1.1 %d %s\r\n", res->status,
+      MHD_get_reason_phrase_for((unsigned)res->status));
+  for (size_t i = 0; i < res->header_count; i++)
+    put(&b, "%s: %s\r\n", res->headers[i].name, res->headers[i].value);
+  put(&b, "x-amzn-RequestId: %s\r\nContent-Length: %zu\r\n"
+      "Connection: close\r\n", rq->id, res->body_len);
+  if (date[0])
+    put(&b, "Date: %s\r\n", date);
+  put(&b, "\r\n");
+  return b.full ? 0 : b.len;
 }
 
 int rs_reply_raw(struct MHD_Connection *conn, rs_request *rq,

@@ -81,6 +81,13 @@ static int put_body(call *c, int status, const char *type, cJSON *body)
   return 0;
 }
 
+int reply_field_failure(call *c, field_result rc)
+{
+  if (rc != FIELD_BAD)
+    return -1;
+  return reply_error(c, ERR_VALIDATION, "%s", c->err);
+}
+
 int reply_json(call *c, cJSON *body)
 {
   return put_body(c, 200, NULL, body);

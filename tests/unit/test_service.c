@@ -822,6 +822,7 @@ typedef struct flow_rule {
 
 static const flow_rule flow_rules[] = {
   {"FASTQ", "S1:1", "", "parts", "", "S1:1"},
+  {"BAM", "", "", "parts", "S1:1", "S1:1"},
   {"FASTQ", "S1:1", "S1:1 S1:1", "parts[1]", "", "S1:1"},
   {"FASTQ", "S1:1", "S1:1 S1:2", "parts[1]", "S1:2", "S1:1 S1:2"},
   {"FASTQ", "S1:1 S1:1", "S1:1=", "parts[0].checksum", "", "S1:1"},
@@ -1516,6 +1517,20 @@ static const char *const bad_times[] = {
   "2026-02-30T00:00:00Z",
   "2026-01-01T00:00:00.Z",
   "2026-01-01T00:00:00+-1:00",
+  "2026-01-01T00:00:00+24:00",
+  "2026-01-01T00:00:00+01:60",
+  /* Cut short: every prefix must be refused without reading past the
+   * end of the string (valgrind shows an over-read). */
+  "2026",
+  "2026-",
+  "2026-01-",
+  "2026-01-01T",
+  "2026-01-01T00:",
+  "2026-01-01T00:00:",
+  "2026-01-01T00:00:00.",
+  "2026-01-01T00:00:00+",
+  "2026-01-01T00:00:00+01",
+  "2026-01-01T00:00:00+01:",
 };
 
 START_TEST(list_parts_bad_time_table)

@@ -98,6 +98,10 @@ typedef struct rule_case {
 static const rule_case rule_cases[] = {
   {"empty-list", ST_FASTQ, {{S1, 1, "a"}}, {{S1, 0, NULL}},
    ST_REJECTED, "parts: "},
+  {"empty-list-no-parts", ST_BAM, {{S1, 0, NULL}}, {{S1, 0, NULL}},
+   ST_REJECTED, "parts: "},
+  {"nothing-uploaded", ST_BAM, {{S1, 0, NULL}}, {{S1, 1, "a"}},
+   ST_REJECTED, "parts[0]"},
   {"duplicate-pair", ST_FASTQ, {{S1, 1, "a"}},
    {{S1, 1, "a"}, {S1, 1, "a"}}, ST_REJECTED, "parts[1]"},
   {"duplicate-pair-later", ST_FASTQ, {{S1, 1, "a"}, {S1, 2, "b"}},
