@@ -37,7 +37,9 @@ typedef struct mrsu_request {
   size_t body_len;
   /* A server that streamed an UploadReadSetPart body elsewhere sets body
    * to NULL, body_len to its size and body_checksum to its checksum
-   * (base64 of SHA-256); every other request leaves it NULL. */
+   * (base64 of SHA-256); every other request leaves it NULL. A server
+   * may also pass body NULL with body_len over the operation's limit:
+   * the core then answers from body_len alone, before reading a body. */
   const char *body_checksum;
 } mrsu_request;
 

@@ -96,6 +96,7 @@ typedef struct rs_request {
 rs_parsed rs_options_parse(int argc, char **argv, rs_options *opt,
                            char *err, size_t errlen);
 
+/* Frees what rs_options_parse allocated. Can't fail. */
 void rs_options_free(rs_options *opt);
 
 /* Writes the --help text to f. */
