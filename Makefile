@@ -24,7 +24,8 @@ SERVER  := $(BUILD)/refserver
 CONFORM := $(BUILD)/conform
 UNIT    := $(BUILD)/unit-tests
 
-.PHONY: all help deps deps-check conformance test unit check-spec clean
+.PHONY: all help deps deps-check conformance test unit check-spec serve \
+	test-server clean
 
 all: deps-check $(LIB) $(CONFORM) $(UNIT) $(if $(SERVER_SRC),$(SERVER))
 
@@ -33,6 +34,8 @@ help:
 	@echo "make conformance  replay every vector on the built-in target"
 	@echo "make test         unit tests, spec check, then the conformance run"
 	@echo "make check-spec   prove SPEC.md and spec/*.json agree"
+	@echo "make serve        run refserver on PORT (8080); ARGS for more"
+	@echo "make test-server  the refserver smoke test over curl"
 	@echo "make clean        remove build/ and reports/latest/"
 
 deps:
@@ -77,7 +80,15 @@ unit: all
 check-spec:
 	sh spec/check-spec.sh
 
-test: unit check-spec conformance
+# The reference server in the foreground; PORT and ARGS adjust it.
+PORT ?= 8080
+serve: all
+	$(SERVER) --port $(PORT) $(ARGS)
+
+test-server: all
+	bash tests/server/smoke.sh
+
+test: unit check-spec test-server conformance
 
 clean:
 	rm -rf $(BUILD) reports/latest
