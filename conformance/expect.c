@@ -1,6 +1,10 @@
 /*
  * expect.c: comparing a response with an expected outcome and saying,
  * on one line, what was expected beside what came back.
+ *
+ * An outcome is judged in a fixed order, and the first rule broken is
+ * the one reported: status and error type, headers, body, match,
+ * absent, contains, excludes, distinct.
  */
 #include "expect.h"
 
@@ -92,6 +96,17 @@ static void show_where(buf *why, const buf *path)
   buf_adds(why, "body at ");
   buf_add_safe(why, path->data, path->len);
   buf_adds(why, ": ");
+}
+
+/* Appends "body at PTR: " for a pointer written in a vector. */
+static void show_pointer(buf *why, const char *ptr)
+{
+  buf path;
+
+  buf_init(&path);
+  buf_adds(&path, ptr);
+  show_where(why, &path);
+  buf_free(&path);
 }
 
 /* Appends what a body that is not JSON held. */
@@ -201,24 +216,50 @@ static int diff(const cJSON *exp, const cJSON *act, buf *path, buf *why)
   return 1;
 }
 
-/* Judges the body against {"exact": V} or {"subset": V}. Returns 1, 0
- * or -1 as expect_judge. */
+/* A copy of tmpl with ${name} replaced in its strings, or NULL after
+ * saying why in why. The caller deletes it. */
+static cJSON *expand_copy(const cJSON *tmpl, const vars *vs, buf *why)
+{
+  cJSON *copy = cJSON_Duplicate(tmpl, 1);
+  char err[200] = "";
+
+  if (copy && vars_expand_tree(copy, vs, err, sizeof err) == 0)
+    return copy;
+  buf_addf(why, "cannot prepare the expected value: %s",
+           *err ? err : "out of memory");
+  cJSON_Delete(copy);
+  return NULL;
+}
+
+/* Judges an empty body: zero bytes. Returns 1, or 0 after saying what
+ * came instead. */
+static int judge_empty(const cf_response *rs, buf *why)
+{
+  if (rs->body_len == 0)
+    return 1;
+  buf_addf(why, "body: expected an empty body, got %zu bytes: ",
+           rs->body_len);
+  buf_add_quoted(why, (const char *)rs->body, rs->body_len, SHOW_MAX);
+  return 0;
+}
+
+/* Judges the body against {"exact": V}, {"subset": V} or {"empty":
+ * true}. Returns 1, 0 or -1 as expect_judge. */
 static int judge_body(const cJSON *spec, const vars *vs, const cJSON *body,
                       const cf_response *rs, buf *why)
 {
   const cJSON *exact = cJSON_GetObjectItemCaseSensitive(spec, "exact");
   const cJSON *subset = cJSON_GetObjectItemCaseSensitive(spec, "subset");
-  cJSON *want = cJSON_Duplicate(exact ? exact : subset, 1);
-  char err[200] = "";
+  cJSON *want;
   buf path;
   int rc = -1;
 
+  if (cJSON_GetObjectItemCaseSensitive(spec, "empty"))
+    return judge_empty(rs, why);
   buf_init(&path);
-  if (!want || vars_expand_tree(want, vs, err, sizeof err) < 0) {
-    buf_addf(why, "cannot prepare the expected body: %s",
-             *err ? err : "out of memory");
+  want = expand_copy(exact ? exact : subset, vs, why);
+  if (!want)
     goto out;
-  }
   rc = 0;
   if (!body)
     show_not_json(why, rs);
@@ -235,17 +276,25 @@ out:
   return rc;
 }
 
+/* 1 when the whole of subject matches pattern, 0 when it does not, -1
+ * when the pattern could not be compiled or run, with the reason in
+ * err. */
+static int pattern_matches(const char *pattern, const char *subject,
+                           char *err, size_t errlen)
+{
+  pcre2_code *code = regex_compile(pattern, err, errlen);
+  int rc = code ? regex_match(code, subject, err, errlen) : -1;
+
+  pcre2_code_free(code);
+  return rc;
+}
+
 /* Says at the pointer of rule that value (NULL when missing) did not
  * match, or is not a string or number to match. Returns 0. */
 static int show_no_match(const cJSON *rule, const cJSON *value,
                          int matchable, buf *why)
 {
-  buf path;
-
-  buf_init(&path);
-  buf_adds(&path, rule->string);
-  show_where(why, &path);
-  buf_free(&path);
+  show_pointer(why, rule->string);
   if (!value)
     buf_adds(why, "missing, expected a value matching ");
   else if (!matchable)
@@ -267,7 +316,6 @@ static int judge_one_match(const cJSON *rule, const cJSON *body, buf *why)
 {
   const cJSON *value = jptr_get(body, rule->string);
   const char *text = NULL;
-  pcre2_code *code;
   char err[240];
   int rc;
 
@@ -275,9 +323,7 @@ static int judge_one_match(const cJSON *rule, const cJSON *body, buf *why)
     text = value->valuestring;
   if (!text)
     return show_no_match(rule, value, 0, why);
-  code = regex_compile(rule->valuestring, err, sizeof err);
-  rc = code ? regex_match(code, text, err, sizeof err) : -1;
-  pcre2_code_free(code);
+  rc = pattern_matches(rule->valuestring, text, err, sizeof err);
   if (rc < 0)
     buf_addf(why, "match %s: %s", rule->string, err);
   if (rc == 0)
@@ -286,16 +332,11 @@ static int judge_one_match(const cJSON *rule, const cJSON *body, buf *why)
 }
 
 /* Judges every rule of a match. Returns 1, 0 or -1 as expect_judge. */
-static int judge_match(const cJSON *match, const cJSON *body,
-                       const cf_response *rs, buf *why)
+static int judge_match(const cJSON *match, const cJSON *body, buf *why)
 {
   const cJSON *rule;
   int rc;
 
-  if (!body) {
-    show_not_json(why, rs);
-    return 0;
-  }
   cJSON_ArrayForEach(rule, match) {
     rc = judge_one_match(rule, body, why);
     if (rc != 1)
@@ -304,8 +345,244 @@ static int judge_match(const cJSON *match, const cJSON *body,
   return 1;
 }
 
+/* Judges one header name -> regular expression against the first
+ * header of that name. Returns 1, 0 or -1 as expect_judge. */
+static int judge_one_header(const cJSON *rule, const cf_response *rs,
+                            buf *why)
+{
+  const char *value = cf_response_header(rs, rule->string);
+  char err[240];
+  int rc;
+
+  if (value) {
+    rc = pattern_matches(rule->valuestring, value, err, sizeof err);
+    if (rc != 0) {
+      if (rc < 0)
+        buf_addf(why, "header %s: %s", rule->string, err);
+      return rc;
+    }
+  }
+  buf_addf(why, "header %s: %s", rule->string,
+           value ? "expected a match of " : "missing, expected a value "
+           "matching ");
+  buf_add_quoted(why, rule->valuestring, strlen(rule->valuestring),
+                 SHOW_MAX);
+  if (value) {
+    buf_adds(why, ", got ");
+    buf_add_quoted(why, value, strlen(value), SHOW_MAX);
+  }
+  return 0;
+}
+
+/* Judges every header rule. Returns 1, 0 or -1 as expect_judge. */
+static int judge_headers(const cJSON *rules, const cf_response *rs,
+                         buf *why)
+{
+  const cJSON *rule;
+  int rc;
+
+  cJSON_ArrayForEach(rule, rules) {
+    rc = judge_one_header(rule, rs, why);
+    if (rc != 1)
+      return rc;
+  }
+  return 1;
+}
+
+/* Judges that no pointer of list names anything in body. Returns 1, or
+ * 0 after naming the first that does. */
+static int judge_absent(const cJSON *list, const cJSON *body, buf *why)
+{
+  const cJSON *ptr, *value;
+
+  cJSON_ArrayForEach(ptr, list) {
+    value = jptr_get(body, ptr->valuestring);
+    if (!value)
+      continue;
+    show_pointer(why, ptr->valuestring);
+    buf_adds(why, "expected nothing here, got ");
+    expect_show(why, value);
+    return 0;
+  }
+  return 1;
+}
+
+/* 1 when a and b are equal JSON values (as body exact compares them). */
+static int same_value(const cJSON *a, const cJSON *b)
+{
+  buf path, scratch;
+  int rc;
+
+  buf_init(&path);
+  buf_init(&scratch);
+  rc = diff(a, b, &path, &scratch);
+  buf_free(&path);
+  buf_free(&scratch);
+  return rc;
+}
+
+/* 1 when item is an object holding every member of want, each equal. */
+static int has_members(const cJSON *item, const cJSON *want)
+{
+  const cJSON *w, *got;
+
+  if (!cJSON_IsObject(item))
+    return 0;
+  cJSON_ArrayForEach(w, want) {
+    got = cJSON_GetObjectItemCaseSensitive(item, w->string);
+    if (!got || !same_value(w, got))
+      return 0;
+  }
+  return 1;
+}
+
+/* The index of the first element of list that has the members of want,
+ * or -1. */
+static int find_element(const cJSON *list, const cJSON *want)
+{
+  const cJSON *item;
+  int i = 0;
+
+  cJSON_ArrayForEach(item, list) {
+    if (has_members(item, want))
+      return i;
+    i++;
+  }
+  return -1;
+}
+
+/* Judges one pointer -> element of contains (present 1) or excludes
+ * (present 0). Returns 1, 0 or -1 as expect_judge. */
+static int judge_one_element(const cJSON *rule, const vars *vs,
+                             const cJSON *body, int present, buf *why)
+{
+  const cJSON *list = jptr_get(body, rule->string);
+  cJSON *want;
+  int at;
+
+  if (!cJSON_IsArray(list)) {
+    show_pointer(why, rule->string);
+    buf_adds(why, list ? "expected an array, got " : "missing, expected "
+             "an array");
+    if (list)
+      expect_show(why, list);
+    return 0;
+  }
+  want = expand_copy(rule, vs, why);
+  if (!want)
+    return -1;
+  at = find_element(list, want);
+  if ((at >= 0) != present) {
+    show_pointer(why, rule->string);
+    buf_adds(why, present ? "no element has " : "expected no element "
+             "with ");
+    expect_show(why, want);
+    if (!present)
+      buf_addf(why, ", got one at index %d", at);
+  }
+  cJSON_Delete(want);
+  return (at >= 0) == present;
+}
+
+/* Judges every rule of contains (present 1) or excludes (present 0).
+ * Returns 1, 0 or -1 as expect_judge. */
+static int judge_elements(const cJSON *rules, const vars *vs,
+                          const cJSON *body, int present, buf *why)
+{
+  const cJSON *rule;
+  int rc;
+
+  cJSON_ArrayForEach(rule, rules) {
+    rc = judge_one_element(rule, vs, body, present, why);
+    if (rc != 1)
+      return rc;
+  }
+  return 1;
+}
+
+/* Judges one pointer -> template of distinct: the string there, or the
+ * number as written, differs from the expansion. Returns 1, 0 or -1 as
+ * expect_judge. */
+static int judge_one_distinct(const cJSON *rule, const vars *vs,
+                              const cJSON *body, buf *why)
+{
+  const cJSON *value = jptr_get(body, rule->string);
+  char err[200] = "";
+  char *other = vars_expand_new(rule->valuestring, vs, err, sizeof err);
+  int rc = 0;
+
+  if (!other) {
+    buf_addf(why, "cannot prepare the expected value: %s",
+             *err ? err : "out of memory");
+    return -1;
+  }
+  if ((cJSON_IsString(value) || cJSON_IsNumber(value)) &&
+      value->valuestring && strcmp(value->valuestring, other) != 0)
+    rc = 1;
+  if (rc == 0) {
+    show_pointer(why, rule->string);
+    buf_adds(why, value ? "expected a string or number other than "
+                        : "missing, expected a value other than ");
+    buf_add_quoted(why, other, strlen(other), SHOW_MAX);
+    if (value) {
+      buf_adds(why, ", got ");
+      expect_show(why, value);
+    }
+  }
+  free(other);
+  return rc;
+}
+
+/* Judges every rule of distinct. Returns 1, 0 or -1 as expect_judge. */
+static int judge_distinct(const cJSON *rules, const vars *vs,
+                          const cJSON *body, buf *why)
+{
+  const cJSON *rule;
+  int rc;
+
+  cJSON_ArrayForEach(rule, rules) {
+    rc = judge_one_distinct(rule, vs, body, why);
+    if (rc != 1)
+      return rc;
+  }
+  return 1;
+}
+
+/* Judges the rules of an outcome that read the parsed body, in order:
+ * match, absent, contains, excludes, distinct. Returns 1, 0 or -1 as
+ * expect_judge. */
+static int judge_json_rules(const cJSON *o, const vars *vs,
+                            const cf_response *rs, const cJSON *body,
+                            buf *why)
+{
+  const cJSON *match = cJSON_GetObjectItemCaseSensitive(o, "match");
+  const cJSON *absent = cJSON_GetObjectItemCaseSensitive(o, "absent");
+  const cJSON *has = cJSON_GetObjectItemCaseSensitive(o, "contains");
+  const cJSON *lacks = cJSON_GetObjectItemCaseSensitive(o, "excludes");
+  const cJSON *distinct = cJSON_GetObjectItemCaseSensitive(o, "distinct");
+  int rc = 1;
+
+  if (!match && !absent && !has && !lacks && !distinct)
+    return 1;
+  if (!body) {
+    show_not_json(why, rs);
+    return 0;
+  }
+  if (match)
+    rc = judge_match(match, body, why);
+  if (rc == 1 && absent)
+    rc = judge_absent(absent, body, why);
+  if (rc == 1 && has)
+    rc = judge_elements(has, vs, body, 1, why);
+  if (rc == 1 && lacks)
+    rc = judge_elements(lacks, vs, body, 0, why);
+  if (rc == 1 && distinct)
+    rc = judge_distinct(distinct, vs, body, why);
+  return rc;
+}
+
 /* Judges one outcome. *head is set to 1 when status and error type
- * matched (whatever the body). Returns 1, 0 or -1 as expect_judge. */
+ * matched (whatever the rest). Returns 1, 0 or -1 as expect_judge. */
 static int judge_outcome(const cJSON *o, const vars *vs,
                          const cf_response *rs, const cJSON *body,
                          const char *type, int *head, buf *why)
@@ -325,11 +602,13 @@ static int judge_outcome(const cJSON *o, const vars *vs,
     return 0;
   }
   buf_adds(why, "status as expected, but ");
+  spec = cJSON_GetObjectItemCaseSensitive(o, "headers");
+  rc = spec ? judge_headers(spec, rs, why) : 1;
   spec = cJSON_GetObjectItemCaseSensitive(o, "body");
-  rc = spec ? judge_body(spec, vs, body, rs, why) : 1;
-  spec = cJSON_GetObjectItemCaseSensitive(o, "match");
   if (rc == 1 && spec)
-    rc = judge_match(spec, body, rs, why);
+    rc = judge_body(spec, vs, body, rs, why);
+  if (rc == 1)
+    rc = judge_json_rules(o, vs, rs, body, why);
   return rc;
 }
 

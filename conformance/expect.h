@@ -1,10 +1,13 @@
 /*
  * expect.h: judging a response against the expectation of a step.
  *
- * An outcome fixes the status, and optionally the error type, the body
- * (exact, or a subset of its members) and regular expressions that
- * values at JSON Pointers must match. An expectation is one outcome or
- * anyOf several; the first branch that matches is the one taken.
+ * An outcome fixes the status, and optionally the error type, headers
+ * (regular expressions their values must match), the body (exact, a
+ * subset of its members, or empty), regular expressions that values at
+ * JSON Pointers must match, pointers that must name nothing, elements
+ * that arrays must contain or exclude, and values that must differ from
+ * a variable's. An expectation is one outcome or anyOf several; the
+ * first branch that matches is the one taken.
  */
 #ifndef CF_EXPECT_H
 #define CF_EXPECT_H

@@ -2,19 +2,25 @@
  * main.c: the conformance runner `conform`.
  *
  * Opens the target, loads and checks every vector file before anything
- * runs, selects cases (by id glob, tag, level), runs them one by one,
- * prints what did not pass and the closing counts, and writes the
- * reports. Exit status: 0 every selected case passed, 1 a case failed,
+ * runs, selects cases (by id glob, tag, level), runs them (on --jobs
+ * workers, jobs.c), prints what did not pass and the closing counts,
+ * and writes the reports; `conform --compare A B` compares two runs
+ * (compare.c). Exit status: 0 every selected case passed, 1 a case failed,
  * 2 a usage or vector error, 3 the target could not be reached (an
  * ERROR outcome).
  */
+#include "compare.h"
+#include "jobs.h"
+#include "coverage.h"
 #include "output.h"
 #include "report.h"
 #include "run.h"
 #include "target.h"
 #include "vectors.h"
 
+#include <errno.h>
 #include <fnmatch.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,9 +47,12 @@ typedef struct options {
   strings skips;
   const char *level;
   int list;
+  int check;
   int quiet;
   int help;
   int version;
+  long jobs;                    /* workers, 1 to CF_JOBS_MAX */
+  cf_target_options settings;   /* what only HTTP targets take */
 } options;
 
 static const char help_text[] =
@@ -53,6 +62,7 @@ static const char help_text[] =
     "\n"
     "  --target SPEC        the implementation under test (default\n"
     "                       builtin); see the targets below\n"
+    "  --endpoint URL       the same as --target URL\n"
     "  --vectors DIR        folder of vector files (default vectors);\n"
     "                       every *.json but schema.json is loaded\n"
     "  --requirements FILE  requirement ids the cases may name (default\n"
@@ -64,8 +74,14 @@ static const char help_text[] =
     "                       running them (repeatable)\n"
     "  --list               print id, level and title of the selected\n"
     "                       cases, and run nothing\n"
+    "  --check              check that the vectors cover every requirement\n"
+    "                       and error type, or that PENDING lists it; run\n"
+    "                       nothing (exit 1 when something is uncovered)\n"
     "  --report-dir DIR     where results.json and junit.xml go\n"
     "                       (default reports/latest)\n"
+    "  --jobs N             run N cases at a time, each on a worker of\n"
+    "                       its own (default 1; at most 64); output\n"
+    "                       and reports keep the order of the vectors\n"
     "  --quiet              no progress; failures and counts only\n"
     "  --help               print this help\n"
     "  --version            print the version\n"
@@ -73,6 +89,10 @@ static const char help_text[] =
     "Options of one kind are alternatives; kinds combine: --id a --id b\n"
     "--level MUST runs the MUST cases among a and b. A selection that\n"
     "matches nothing is an error.\n"
+    "\n"
+    "conform --compare A B  compares two results.json files case by\n"
+    "                       case; exit 0 when every outcome is the same,\n"
+    "                       1 when one differs, 2 when a file is bad\n"
     "\n"
     "Targets:\n";
 
@@ -91,7 +111,8 @@ static int usage_error(const char *what, const char *arg)
 
 enum opt_kind {
   OPT_TARGET, OPT_VECTORS, OPT_REQUIREMENTS, OPT_ID, OPT_TAG, OPT_LEVEL,
-  OPT_SKIP, OPT_LIST, OPT_REPORT_DIR, OPT_QUIET, OPT_HELP, OPT_VERSION
+  OPT_SKIP, OPT_LIST, OPT_REPORT_DIR, OPT_QUIET, OPT_HELP, OPT_VERSION,
+  OPT_JOBS, OPT_SETTING, OPT_CHECK
 };
 
 static const struct {
@@ -107,10 +128,24 @@ static const struct {
   {"level", OPT_LEVEL, 1},
   {"skip", OPT_SKIP, 1},
   {"list", OPT_LIST, 0},
+  {"check", OPT_CHECK, 0},
   {"report-dir", OPT_REPORT_DIR, 1},
   {"quiet", OPT_QUIET, 0},
   {"help", OPT_HELP, 0},
   {"version", OPT_VERSION, 0},
+  {"endpoint", OPT_TARGET, 1},
+  {"jobs", OPT_JOBS, 1},
+  {"store", OPT_SETTING, 1},
+  {"missing-store", OPT_SETTING, 1},
+  {"missing-upload", OPT_SETTING, 1},
+  {"timeout", OPT_SETTING, 1},
+  {"cacert", OPT_SETTING, 1},
+  {"insecure", OPT_SETTING, 0},
+  {"sigv4", OPT_SETTING, 0},
+  {"region", OPT_SETTING, 1},
+  {"access-key-id", OPT_SETTING, 1},
+  {"secret-access-key", OPT_SETTING, 1},
+  {"session-token", OPT_SETTING, 1},
 };
 
 /* 1 when tag is in the tag table of the format. */
@@ -122,8 +157,35 @@ static int known_tag(const char *tag)
   return 0;
 }
 
-/* Stores one option into o. Returns 0, or EXIT_USAGE after saying why */
-static int apply_option(options *o, enum opt_kind kind, const char *value)
+/* Reads --jobs: 1 to CF_JOBS_MAX. Returns 0, or EXIT_USAGE after
+ * saying why. */
+static int parse_jobs(options *o, const char *value)
+{
+  char *end;
+
+  errno = 0;
+  o->jobs = strtol(value, &end, 10);
+  if (errno || end == value || *end || o->jobs < 1 ||
+      o->jobs > CF_JOBS_MAX)
+    return usage_error("--jobs takes a number from 1 to 64", value);
+  return 0;
+}
+
+/* Stores an option of the target. Returns 0, or EXIT_USAGE after
+ * saying why. */
+static int apply_setting(options *o, const char *name, const char *value)
+{
+  char err[160];
+
+  if (cf_target_setting(&o->settings, name, value, err, sizeof err) < 0)
+    return usage_error(err, NULL);
+  return 0;
+}
+
+/* Stores option `name` of that kind into o. Returns 0, or EXIT_USAGE
+ * after saying why. */
+static int apply_option(options *o, enum opt_kind kind, const char *name,
+                        const char *value)
 {
   switch (kind) {
   case OPT_TARGET: o->target = value; break;
@@ -145,10 +207,13 @@ static int apply_option(options *o, enum opt_kind kind, const char *value)
     break;
   case OPT_SKIP: o->skips.v[o->skips.count++] = value; break;
   case OPT_LIST: o->list = 1; break;
+  case OPT_CHECK: o->check = 1; break;
   case OPT_REPORT_DIR: o->report_dir = value; break;
   case OPT_QUIET: o->quiet = 1; break;
   case OPT_HELP: o->help = 1; break;
   case OPT_VERSION: o->version = 1; break;
+  case OPT_JOBS: return parse_jobs(o, value);
+  case OPT_SETTING: return apply_setting(o, name, value);
   }
   return 0;
 }
@@ -189,7 +254,8 @@ static int parse_args(int argc, char **argv, options *o)
       value = argv[++i];
     else if (option_table[k].takes_value)
       return usage_error("this option needs a value", arg);
-    if (apply_option(o, option_table[k].kind, value))
+    if (apply_option(o, option_table[k].kind, option_table[k].name,
+                     value))
       return EXIT_USAGE;
   }
   return 0;
@@ -204,9 +270,12 @@ static int options_init(options *o, int argc)
   o->vectors = "vectors";
   o->requirements = "spec/requirements.json";
   o->report_dir = "reports/latest";
+  o->jobs = 1;
   o->ids.v = calloc((size_t)argc, sizeof *o->ids.v);
   o->tags.v = calloc((size_t)argc, sizeof *o->tags.v);
   o->skips.v = calloc((size_t)argc, sizeof *o->skips.v);
+  if (cf_target_options_init(&o->settings, (size_t)argc) < 0)
+    return -1;
   return o->ids.v && o->tags.v && o->skips.v ? 0 : -1;
 }
 
@@ -216,6 +285,7 @@ static void options_free(options *o)
   free(o->ids.v);
   free(o->tags.v);
   free(o->skips.v);
+  cf_target_options_free(&o->settings);
 }
 
 /* 1 when id matches one of globs (or there are none). */
@@ -268,35 +338,12 @@ static size_t select_cases(const options *o, const cf_suite *s,
   return n;
 }
 
-/* Runs every entry that is not skipped, showing progress and the
- * cases that did not pass. Returns the counts. */
-static cf_counts run_all(const options *o, cf_target *t, cf_entry *e,
-                         size_t n)
-{
-  cf_counts k = {0, 0, 0, 0};
-  cf_progress p;
-
-  cf_progress_start(&p, n, o->quiet);
-  for (size_t i = 0; i < n; i++) {
-    if (e[i].result.outcome != CF_SKIPPED) {
-      cf_progress_case(&p, e[i].c);
-      cf_run_case(t, e[i].c, &e[i].result);
-    }
-    cf_print_result(&p, &e[i]);
-    k.passed += e[i].result.outcome == CF_PASS;
-    k.failed += e[i].result.outcome == CF_FAIL;
-    k.errors += e[i].result.outcome == CF_ERROR;
-    k.skipped += e[i].result.outcome == CF_SKIPPED;
-  }
-  cf_progress_end(&p);
-  return k;
-}
-
-/* Prints how to run the first case that did not pass on its own. */
+/* Prints how to run the first case that did not pass on its own, for
+ * a target that does not show a command with each failure. */
 static void print_rerun(const options *o, const char *prog,
-                        const cf_entry *e, size_t n)
+                        const cf_target *t, const cf_entry *e, size_t n)
 {
-  for (size_t i = 0; i < n; i++) {
+  for (size_t i = 0; !t->reproduce && i < n; i++) {
     if (e[i].result.outcome != CF_FAIL && e[i].result.outcome != CF_ERROR)
       continue;
     printf("rerun one: %s --target %s --vectors %s --id %s\n", prog,
@@ -339,22 +386,39 @@ static int load(const options *o, const cf_target *t, cf_suite *s)
   return rc < 0 ? EXIT_USAGE : 0;
 }
 
-/* Runs the selected entries, writes the reports and prints the closing
- * line. Returns the exit status. */
-static int run_selection(const options *o, const char *prog, cf_target *t,
-                         const cf_suite *s, cf_entry *e, size_t n)
+/* Opens the targets of workers 1 and up (t[0] is open). Returns 0, or
+ * EXIT_USAGE after saying why. */
+static int open_workers(const options *o, cf_target **t)
+{
+  char err[256];
+
+  for (long i = 1; i < o->jobs; i++) {
+    t[i] = cf_target_open(o->target, &o->settings, err, sizeof err);
+    if (!t[i])
+      return usage_error(err, NULL);
+  }
+  return 0;
+}
+
+/* Runs the selected entries on the targets t of the workers, writes
+ * the reports and prints the closing line. Returns the exit status. */
+static int run_selection(const options *o, const char *prog,
+                         cf_target **t, const cf_suite *s, cf_entry *e,
+                         size_t n)
 {
   cf_run_info info;
   char err[512];
   int status;
 
+  if (open_workers(o, t))
+    return EXIT_USAGE;
   memset(&info, 0, sizeof info);
   info.version = CF_VERSION;
-  info.target = t->description;
+  info.target = t[0]->description;
   info.suite = s;
   now_iso(info.started);
-  info.counts = run_all(o, t, e, n);
-  print_rerun(o, prog, e, n);
+  info.counts = cf_run_jobs(t, (size_t)o->jobs, e, n, o->quiet);
+  print_rerun(o, prog, t[0], e, n);
   status = info.counts.errors ? EXIT_TARGET
            : info.counts.failed ? EXIT_FAIL : EXIT_PASS;
   if (cf_report_write(o->report_dir, &info, e, n, err, sizeof err) < 0) {
@@ -385,10 +449,29 @@ static int print_info(const options *o)
   return EXIT_PASS;
 }
 
+/* Prints what --check finds in the loaded suite. Returns the exit
+ * status: 0 everything covered or pending, 1 not. */
+static int check_coverage(const cf_suite *s)
+{
+  buf out;
+  int rc;
+
+  if (!s->requirements)
+    return usage_error("--check needs a requirements file", NULL);
+  buf_init(&out);
+  rc = cf_coverage_check(s, &out);
+  if (rc < 0)
+    fprintf(stderr, "conform: out of memory checking coverage\n");
+  else
+    fputs(out.data, stdout);
+  buf_free(&out);
+  return rc < 0 ? EXIT_USAGE : rc ? EXIT_FAIL : EXIT_PASS;
+}
+
 /* Loads, selects and lists or runs. Returns the exit status. */
 static int conform(const options *o, const char *prog)
 {
-  cf_target *t = NULL;
+  cf_target *t[CF_JOBS_MAX] = {NULL};
   cf_entry *e = NULL;
   cf_suite s;
   char err[256];
@@ -396,13 +479,20 @@ static int conform(const options *o, const char *prog)
   int status = EXIT_USAGE;
 
   memset(&s, 0, sizeof s);
-  t = cf_target_open(o->target, err, sizeof err);
-  if (!t) {
+  t[0] = cf_target_open(o->target, &o->settings, err, sizeof err);
+  if (!t[0]) {
     usage_error(err, NULL);
     goto out;
   }
-  if (load(o, t, &s))
+  if (o->settings.insecure)
+    fprintf(stderr, "conform: WARNING: --insecure: TLS certificates are "
+            "NOT verified; the target may not be who it claims\n");
+  if (load(o, t[0], &s))
     goto out;
+  if (o->check) {
+    status = check_coverage(&s);
+    goto out;
+  }
   n = select_cases(o, &s, &e);
   if (!e)
     fprintf(stderr, "conform: out of memory\n");
@@ -420,7 +510,8 @@ out:
     cf_result_free(&e[i].result);
   free(e);
   cf_suite_free(&s);
-  cf_target_close(t);
+  for (size_t i = 0; i < CF_JOBS_MAX; i++)
+    cf_target_close(t[i]);
   return status;
 }
 
@@ -430,6 +521,11 @@ int main(int argc, char **argv)
   options o;
   int status = EXIT_USAGE;
 
+  if (argc > 1 && strcmp(argv[1], "--compare") == 0)
+    return argc == 4 ? cf_compare(argv[2], argv[3])
+                     : usage_error("--compare takes two results.json "
+                                   "files", NULL);
+  signal(SIGPIPE, SIG_IGN);
   if (options_init(&o, argc) < 0)
     fprintf(stderr, "conform: out of memory\n");
   else if (parse_args(argc, argv, &o) == 0)

@@ -5,7 +5,8 @@
  * stderr is a file or a pipe, one line is written as each vector file's
  * cases are done, so logs stay short. Failure lines go to stdout and
  * carry the case id, its title, its requirements, the step and what
- * was expected beside what came.
+ * was expected beside what came; when the target can write one, a
+ * command that sends the request of that step again follows.
  */
 #include "output.h"
 
@@ -14,6 +15,10 @@
 #include <unistd.h>
 
 #define LINE_WIDTH 78
+
+/* The longest command shown after a failure line; a longer one is
+ * only in results.json. */
+#define REPRODUCE_SHOWN_MAX 4096
 
 void cf_progress_start(cf_progress *p, size_t total, int quiet)
 {
@@ -100,6 +105,11 @@ void cf_print_result(cf_progress *p, const cf_entry *e)
   fputs(": ", stdout);
   print_safe(r->message ? r->message : "(no message: out of memory)");
   fputs("\n", stdout);
+  if (r->reproduce && strlen(r->reproduce) <= REPRODUCE_SHOWN_MAX)
+    printf("reproduce: %s\n", r->reproduce);
+  else if (r->reproduce)
+    printf("reproduce: a command of %zu bytes, \"reproduce\" in "
+           "results.json\n", strlen(r->reproduce));
   fflush(stdout);
 }
 

@@ -3,20 +3,25 @@
  *
  * results.json holds a header (runner, vector set hash and files,
  * target, start time, counts) and one entry per selected case with its
- * outcome, the anyOf branches taken, its time, the failure message and
+ * outcome, the anyOf branches taken, its time, the failure message,
+ * the command that resends the failing request (HTTP targets) and
  * every exchange. junit.xml has one testsuite per group and one
  * testcase per case; text is escaped for XML 1.0, and characters XML
- * cannot carry become U+FFFD.
+ * cannot carry become U+FFFD. traceability.md (trace.c) is written when
+ * the suite has a requirements file, and removed when it has none, so
+ * the folder never holds one from another run.
  */
 #include "report.h"
 
 #include "codec.h"
+#include "trace.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* Creates dir and its missing parents. Returns 0, or -1 with errno. */
 static int make_dirs(const char *dir)
@@ -147,6 +152,9 @@ static cJSON *case_json(const cf_entry *e)
       !cJSON_AddNumberToObject(o, "milliseconds", (double)r->ms) ||
       !(r->message ? cJSON_AddStringToObject(o, "message", r->message)
                    : cJSON_AddNullToObject(o, "message")) ||
+      !(r->reproduce
+        ? cJSON_AddStringToObject(o, "reproduce", r->reproduce)
+        : cJSON_AddNullToObject(o, "reproduce")) ||
       (r->branches &&
        !cJSON_AddItemReferenceToObject(o, "branches", r->branches)) ||
       (r->exchanges &&
@@ -309,6 +317,31 @@ static int write_junit(const char *dir, const cf_run_info *info,
   return rc;
 }
 
+/* Writes traceability.md, or removes it when the suite has no
+ * requirements file. Returns 0, or -1 with the reason in err. */
+static int write_trace(const char *dir, const cf_run_info *info,
+                       const cf_entry *entries, size_t n, char *err,
+                       size_t errlen)
+{
+  buf b;
+  int rc = -1;
+
+  buf_init(&b);
+  if (!info->suite->requirements) {
+    buf_addf(&b, "%s/traceability.md", dir);
+    rc = buf_failed(&b) || (unlink(b.data) < 0 && errno != ENOENT)
+         ? -1 : 0;
+    if (rc < 0)
+      snprintf(err, errlen, "cannot remove %s/traceability.md", dir);
+  } else if (cf_trace_build(&b, info, entries, n) < 0) {
+    snprintf(err, errlen, "out of memory building traceability.md");
+  } else {
+    rc = write_file(dir, "traceability.md", b.data, b.len, err, errlen);
+  }
+  buf_free(&b);
+  return rc;
+}
+
 int cf_report_write(const char *dir, const cf_run_info *info,
                     const cf_entry *entries, size_t n, char *err,
                     size_t errlen)
@@ -318,7 +351,8 @@ int cf_report_write(const char *dir, const cf_run_info *info,
              strerror(errno));
     return -1;
   }
-  if (write_results(dir, info, entries, n, err, errlen) < 0)
+  if (write_results(dir, info, entries, n, err, errlen) < 0 ||
+      write_junit(dir, info, entries, n, err, errlen) < 0)
     return -1;
-  return write_junit(dir, info, entries, n, err, errlen);
+  return write_trace(dir, info, entries, n, err, errlen);
 }

@@ -1,7 +1,8 @@
 /*
- * report.h: the machine-readable reports of a run, written into one
- * folder: results.json (every case with every exchange) and junit.xml
- * (one testcase per case, named by its id, classed by its group).
+ * report.h: the reports of a run, written into one folder:
+ * results.json (every case with every exchange), junit.xml (one
+ * testcase per case, named by its id, classed by its group) and
+ * traceability.md (requirements to cases, trace.h).
  */
 #ifndef CF_REPORT_H
 #define CF_REPORT_H
@@ -34,8 +35,9 @@ typedef struct cf_entry {
   cf_result result;
 } cf_entry;
 
-/* Creates dir (and its parents) and writes results.json and junit.xml
- * for the n entries. Returns 0, or -1 with the reason in err. */
+/* Creates dir (and its parents) and writes results.json, junit.xml
+ * and traceability.md for the n entries. Returns 0, or -1 with the
+ * reason in err. */
 int cf_report_write(const char *dir, const cf_run_info *info,
                     const cf_entry *entries, size_t n, char *err,
                     size_t errlen);

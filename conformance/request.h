@@ -41,4 +41,12 @@ void cf_built_view(const cf_built *b, cf_request *out);
 char *cf_json_body(const cJSON *tmpl, const vars *vs, char *err,
                    size_t errlen);
 
+/* The size in bytes of the body that `repeat` object rp builds, when
+ * its prefix and suffix take affixes bytes; with a counter, every unit
+ * is counted at its longest (the counter at its last value), so this
+ * is a bound. Returns 0, or -1 with the reason in err when the text
+ * cannot be expanded ("" when memory ran out). */
+int cf_repeat_size(const cJSON *rp, size_t affixes,
+                   unsigned long long *size, char *err, size_t errlen);
+
 #endif

@@ -10,10 +10,15 @@
 #include "jptr.h"
 #include "request.h"
 
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+/* A request body longer than this is recorded by its length and its
+ * SHA-256 rather than in full, so reports stay small. */
+#define RECORD_BODY_MAX 65536
 
 /* What one case needs while it runs. */
 typedef struct run_ctx {
@@ -88,6 +93,22 @@ static int add_body(cJSON *obj, const unsigned char *p, size_t len)
   return ok ? 0 : -1;
 }
 
+/* Adds a long body by its length ("bodyLength") and the hex of its
+ * SHA-256 ("bodySha256"). Returns 0 or -1. */
+static int add_body_digest(cJSON *obj, const unsigned char *p, size_t len)
+{
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  char hex[2 * EVP_MAX_MD_SIZE + 1];
+
+  if (!EVP_Digest(p, len, digest, &n, EVP_sha256(), NULL))
+    return -1;
+  for (unsigned int i = 0; i < n; i++)
+    snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+  return cJSON_AddNumberToObject(obj, "bodyLength", (double)len) &&
+         cJSON_AddStringToObject(obj, "bodySha256", hex) ? 0 : -1;
+}
+
 /* Adds headers as an array of [name, value]. Returns 0 or -1. */
 static int add_headers(cJSON *obj, const cf_header *h, size_t n)
 {
@@ -115,6 +136,8 @@ static int record_request(cJSON *rec, const cf_request *rq)
     return -1;
   if (add_headers(o, rq->headers, rq->header_count) < 0)
     return -1;
+  if (rq->body_len > RECORD_BODY_MAX)
+    return add_body_digest(o, rq->body, rq->body_len);
   return add_body(o, rq->body, rq->body_len);
 }
 
@@ -296,6 +319,59 @@ out:
   return o;
 }
 
+/* Records in rec that the request was sent twice, the first time
+ * failing with error, which is kept in first (errlen bytes). Returns 0,
+ * or -1 with the reason in err. */
+static int record_retry(cJSON *rec, const char *error, char *first,
+                        char *err, size_t errlen)
+{
+  cJSON *retry = cJSON_AddObjectToObject(rec, "retry");
+
+  snprintf(first, errlen, "%s", error);
+  if (retry && add_text(retry, "error", first) == 0)
+    return 0;
+  snprintf(err, errlen, "out of memory recording a retry");
+  return -1;
+}
+
+/* Sends rq, and once more after a transport error, unless the target
+ * itself already sent it twice; the first error goes to first (empty
+ * when there was no retry) and into the record, as "retry". Returns
+ * what the exchange that counts returned: 0, -1 or -2 (the target
+ * unreachable), with its reason in err. */
+static int send_request(run_ctx *x, cJSON *rec, const cf_request *rq,
+                        cf_response *rs, char *first, char *err,
+                        size_t errlen)
+{
+  int rc = x->t->exchange(x->t, rq, rs, err, errlen);
+
+  if (rs->resent) {
+    if (record_retry(rec, rs->resent, first, err, errlen) < 0)
+      return -1;
+  } else if (rc < 0) {
+    if (record_retry(rec, err, first, err, errlen) < 0)
+      return -1;
+    cf_response_free(rs);
+    rc = x->t->exchange(x->t, rq, rs, err, errlen);
+  }
+  x->r->unreachable = rc == -2 && *first;
+  return rc;
+}
+
+/* Completes the reason of a step that did not pass with its retry, if
+ * any, and keeps a command that sends its request again. */
+static void note_failure(run_ctx *x, const cf_request *rq,
+                         const char *first)
+{
+  if (*first) {
+    buf_adds(&x->why, " (retried once; the first attempt: ");
+    buf_add_safe(&x->why, first, strlen(first));
+    buf_adds(&x->why, ")");
+  }
+  if (x->t->reproduce && !x->r->reproduce)
+    x->r->reproduce = x->t->reproduce(x->t, rq);
+}
+
 /* Runs step i: builds and sends its request, records the exchange,
  * judges the response. Returns the outcome of the step; x->why holds
  * "step N (name): reason" unless it passed. */
@@ -307,8 +383,9 @@ static cf_outcome run_step(run_ctx *x, size_t i)
   cf_built b = {0};
   cf_response rs = {0};
   cf_request rq;
-  char err[256] = "";
+  char err[256] = "", first[256] = "";
   size_t mark = x->why.len;
+  int built = 0;
 
   step_label(&x->why, step, i);
   if (!rec || cf_build_request(cJSON_GetObjectItemCaseSensitive(
@@ -319,9 +396,10 @@ static cf_outcome run_step(run_ctx *x, size_t i)
     goto out;
   }
   cf_built_view(&b, &rq);
+  built = 1;
   if (record_request(rec, &rq) < 0)
     goto oom;
-  if (x->t->exchange(x->t, &rq, &rs, err, sizeof err) < 0) {
+  if (send_request(x, rec, &rq, &rs, first, err, sizeof err) < 0) {
     buf_addf(&x->why, "no response: %s", err);
     goto out;
   }
@@ -337,6 +415,8 @@ oom:
 out:
   if (o == CF_ERROR && rec && *err)
     add_text(rec, "error", err);
+  if (o != CF_PASS && built)
+    note_failure(x, &rq, first);
   cf_built_free(&b);
   cf_response_free(&rs);
   return o;
@@ -404,6 +484,7 @@ void cf_skip_case(cf_result *r, const char *why)
 void cf_result_free(cf_result *r)
 {
   free(r->message);
+  free(r->reproduce);
   cJSON_Delete(r->exchanges);
   cJSON_Delete(r->branches);
   memset(r, 0, sizeof *r);

@@ -29,6 +29,9 @@ typedef struct cf_result {
   long ms;                      /* time the case took */
   cJSON *exchanges;             /* one object per exchange, or NULL */
   cJSON *branches;              /* [{"step": n, "branch": k}], or NULL */
+  char *reproduce;              /* a command resending the request of
+                                 * the step that did not pass, or NULL */
+  int unreachable;              /* 1: ERROR, the target unreachable */
 } cf_result;
 
 /* Runs case c on t and fills r. Never fails: a harness fault (no

@@ -1,23 +1,74 @@
 /*
- * target.c: choosing a backend by name, and what all backends share.
+ * target.c: choosing a backend by name, the options of the HTTP
+ * backend, and what all backends share.
  */
 #include "target.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+/* The longest --timeout, in seconds: one day. */
+#define TIMEOUT_MAX 86400
+
+/* Opens the built-in backend, which takes no options. */
+static int open_builtin(cf_target *t, const char *spec,
+                        const cf_target_options *o, char *err,
+                        size_t errlen)
+{
+  if (o->first) {
+    snprintf(err, errlen, "--%s applies to an HTTP target only",
+             o->first);
+    return -1;
+  }
+  return cf_builtin_open(t, spec, err, errlen);
+}
+
 static const struct {
   const char *name;
-  int (*open)(cf_target *t, const char *spec, char *err, size_t errlen);
+  int (*open)(cf_target *t, const char *spec, const cf_target_options *o,
+              char *err, size_t errlen);
 } backends[] = {
-  {"builtin", cf_builtin_open},
+  {"builtin", open_builtin},
+  {"http", cf_http_open},
+  {"https", cf_http_open},
 };
 
 const char cf_target_help[] =
     "  builtin      the reference implementation, in process; a fresh\n"
-    "               service for every case\n";
+    "               service for every case\n"
+    "  http://HOST[:PORT][/PREFIX], https://...\n"
+    "               a server over HTTP/1.1, one connection per worker,\n"
+    "               kept alive; requests go out exactly as written. A\n"
+    "               transport failure is an ERROR, sent once more at\n"
+    "               most; once the target is out of reach, no more\n"
+    "               cases start. A failing step is shown as a curl\n"
+    "               command. Only these targets take the options below\n"
+    "\n"
+    "  --store ID             ${store}, a sequence store that exists\n"
+    "                         (default 0123456789); when repeated, the\n"
+    "                         cases take the stores in turn\n"
+    "  --missing-store ID     ${missingStore}, a store id that does not\n"
+    "                         exist (default 9999999999)\n"
+    "  --missing-upload ID    ${missingUpload}, an upload id that does\n"
+    "                         not exist (default 8888888888)\n"
+    "  --timeout SECONDS      longest time one request may take\n"
+    "                         (default 30; connecting: at most 10)\n"
+    "  --cacert FILE          CA certificates to verify TLS with\n"
+    "  --insecure             do not verify TLS certificates (warned)\n"
+    "  --sigv4                sign requests with AWS Signature Version 4\n"
+    "                         for service omics; the next four options\n"
+    "                         default to AWS_REGION (or\n"
+    "                         AWS_DEFAULT_REGION), AWS_ACCESS_KEY_ID,\n"
+    "                         AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN\n"
+    "                         (the token only with a key id from the\n"
+    "                         environment)\n"
+    "  --region REGION\n"
+    "  --access-key-id ID\n"
+    "  --secret-access-key KEY\n"
+    "  --session-token TOKEN\n";
 
 /* 1 when spec names the backend: equal to name, or name then ':'. */
 static int names_backend(const char *spec, const char *name)
@@ -27,7 +78,8 @@ static int names_backend(const char *spec, const char *name)
   return strncmp(spec, name, n) == 0 && (spec[n] == '\0' || spec[n] == ':');
 }
 
-cf_target *cf_target_open(const char *spec, char *err, size_t errlen)
+cf_target *cf_target_open(const char *spec, const cf_target_options *o,
+                          char *err, size_t errlen)
 {
   cf_target *t = calloc(1, sizeof *t);
 
@@ -38,7 +90,7 @@ cf_target *cf_target_open(const char *spec, char *err, size_t errlen)
   for (size_t i = 0; i < sizeof backends / sizeof backends[0]; i++) {
     if (!names_backend(spec, backends[i].name))
       continue;
-    if (backends[i].open(t, spec, err, errlen) == 0)
+    if (backends[i].open(t, spec, o, err, errlen) == 0)
       return t;
     cf_target_close(t);
     return NULL;
@@ -67,6 +119,7 @@ void cf_response_free(cf_response *rs)
   }
   free(rs->headers);
   free(rs->body);
+  free(rs->resent);
   memset(rs, 0, sizeof *rs);
 }
 
@@ -76,4 +129,118 @@ const char *cf_response_header(const cf_response *rs, const char *name)
     if (strcasecmp(rs->headers[i].name, name) == 0)
       return rs->headers[i].value;
   return NULL;
+}
+
+int cf_target_use_store(cf_target *t, size_t ordinal)
+{
+  if (t->store_count == 0)
+    return 0;
+  return vars_set(&t->vars, "store",
+                  t->stores[ordinal % t->store_count]);
+}
+
+int cf_target_options_init(cf_target_options *o, size_t max_stores)
+{
+  memset(o, 0, sizeof *o);
+  o->timeout = 30;
+  o->stores = calloc(max_stores + 1, sizeof *o->stores);
+  return o->stores ? 0 : -1;
+}
+
+void cf_target_options_free(cf_target_options *o)
+{
+  free(o->stores);
+  o->stores = NULL;
+}
+
+/* Reads --timeout: whole seconds, 1 to a day. Returns 0 or -1. */
+static int parse_timeout(cf_target_options *o, const char *value,
+                         char *err, size_t errlen)
+{
+  char *end;
+  long v;
+
+  errno = 0;
+  v = strtol(value, &end, 10);
+  if (errno || end == value || *end || v < 1 || v > TIMEOUT_MAX) {
+    snprintf(err, errlen, "--timeout takes whole seconds from 1 to %d",
+             TIMEOUT_MAX);
+    return -1;
+  }
+  o->timeout = v;
+  return 0;
+}
+
+/* Stores a string option; the empty string is refused. */
+static int set_text(const char **slot, const char *name, const char *value,
+                    char *err, size_t errlen)
+{
+  if (!value || !*value) {
+    snprintf(err, errlen, "--%s needs a value that is not empty", name);
+    return -1;
+  }
+  *slot = value;
+  return 0;
+}
+
+/* Adds a --store. Returns 0 or -1 (an empty id). */
+static int add_store(cf_target_options *o, const char *value, char *err,
+                     size_t errlen)
+{
+  if (set_text(&o->stores[o->store_count], "store", value, err,
+               errlen) < 0)
+    return -1;
+  o->store_count++;
+  return 0;
+}
+
+/* Applies text option name; returns 0, 1 when name is no target
+ * option, or -1 with the reason in err. */
+static int apply_text(cf_target_options *o, const char *name,
+                      const char *value, char *err, size_t errlen)
+{
+  if (strcmp(name, "store") == 0)
+    return add_store(o, value, err, errlen);
+  if (strcmp(name, "missing-store") == 0)
+    return set_text(&o->missing_store, name, value, err, errlen);
+  if (strcmp(name, "missing-upload") == 0)
+    return set_text(&o->missing_upload, name, value, err, errlen);
+  if (strcmp(name, "timeout") == 0)
+    return parse_timeout(o, value, err, errlen);
+  if (strcmp(name, "cacert") == 0)
+    return set_text(&o->cacert, name, value, err, errlen);
+  if (strcmp(name, "region") == 0)
+    return set_text(&o->region, name, value, err, errlen);
+  if (strcmp(name, "access-key-id") == 0)
+    return set_text(&o->access_key_id, name, value, err, errlen);
+  if (strcmp(name, "secret-access-key") == 0)
+    return set_text(&o->secret_access_key, name, value, err, errlen);
+  if (strcmp(name, "session-token") == 0)
+    return set_text(&o->session_token, name, value, err, errlen);
+  return 1;
+}
+
+/* Applies option name, a flag or a text; returns as apply_text. */
+static int apply_setting(cf_target_options *o, const char *name,
+                         const char *value, char *err, size_t errlen)
+{
+  if (strcmp(name, "insecure") == 0)
+    o->insecure = 1;
+  else if (strcmp(name, "sigv4") == 0)
+    o->sigv4 = 1;
+  else
+    return apply_text(o, name, value, err, errlen);
+  return 0;
+}
+
+int cf_target_setting(cf_target_options *o, const char *name,
+                      const char *value, char *err, size_t errlen)
+{
+  int rc = apply_setting(o, name, value, err, errlen);
+
+  if (rc == 1)
+    snprintf(err, errlen, "--%s is not an option of a target", name);
+  else if (rc == 0 && !o->first)
+    o->first = name;
+  return rc == 0 ? 0 : -1;
 }

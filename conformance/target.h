@@ -4,11 +4,12 @@
  * A target takes one HTTP request (method, raw path, raw query, headers,
  * body bytes) and returns the response (status, headers, body bytes), or
  * a transport error when no answer came. Each backend (the built-in
- * reference today; an HTTP client later) fills a cf_target with its
- * functions and the variables it supplies (store, missingStore,
- * missingUpload). The runner calls begin_case before each case, so a
- * backend that can isolate cases (the built-in one starts a fresh
- * service) does it there.
+ * reference, an HTTP client) fills a cf_target with its functions and
+ * the variables it supplies (store, missingStore, missingUpload). The
+ * runner calls begin_case before each case, so a backend that can
+ * isolate cases (the built-in one starts a fresh service) does it
+ * there. A target is used by one thread at a time; parallel workers
+ * each open their own.
  */
 #ifndef CF_TARGET_H
 #define CF_TARGET_H
@@ -41,7 +42,27 @@ typedef struct cf_response {
   size_t header_count;
   unsigned char *body;          /* NULL when body_len is 0 */
   size_t body_len;
+  char *resent;                 /* NULL, or why the backend itself had
+                                 * to send the request a second time */
 } cf_response;
+
+/* What the command line says about the target beyond its name; only
+ * the HTTP backend takes these. The strings are not owned. */
+typedef struct cf_target_options {
+  const char **stores;          /* ${store}; the cases take turns */
+  size_t store_count;           /* 0: the default store */
+  const char *missing_store;    /* NULL: the default */
+  const char *missing_upload;   /* NULL: the default */
+  long timeout;                 /* seconds a request may take */
+  int insecure;                 /* 1: TLS certificates not verified */
+  const char *cacert;           /* CA certificates, or NULL */
+  int sigv4;                    /* 1: requests signed with SigV4 */
+  const char *region;           /* the rest: NULL when not given */
+  const char *access_key_id;
+  const char *secret_access_key;
+  const char *session_token;
+  const char *first;            /* the first of these options given */
+} cf_target_options;
 
 typedef struct cf_target cf_target;
 
@@ -49,17 +70,25 @@ struct cf_target {
   const char *name;             /* "builtin", ... */
   char *description;            /* for reports: name and address */
   vars vars;                    /* the variables the target supplies */
+  const char **stores;          /* ${store} of the cases in turn, or */
+  size_t store_count;           /* none: vars holds the only one */
   void *impl;                   /* the backend's own state */
 
   /* Prepares the next case. Returns 0, or -1 with a reason in err when
    * the target cannot be used (the case is then an ERROR). */
   int (*begin_case)(cf_target *t, char *err, size_t errlen);
 
-  /* Sends one request and fills *rs (zeroed by the caller). Returns 0,
-   * or -1 on a transport error with the reason in err; *rs is then
-   * freed by the caller all the same. */
+  /* Sends one request and fills *rs (zeroed by the caller). Returns 0;
+   * -1 on a transport error, or -2 when the target is out of reach (no
+   * connection, no TLS session, or not a byte of an answer in time),
+   * with the reason in err; *rs is then freed by the caller all the
+   * same. */
   int (*exchange)(cf_target *t, const cf_request *rq, cf_response *rs,
                   char *err, size_t errlen);
+
+  /* A shell command that sends rq on its own, or NULL when the
+   * backend has none (or memory ran out). The caller frees. */
+  char *(*reproduce)(cf_target *t, const cf_request *rq);
 
   /* Releases what begin_case prepared. Can't fail. */
   void (*end_case)(cf_target *t);
@@ -69,10 +98,12 @@ struct cf_target {
 };
 
 /* Opens the target that spec names: "builtin", or a backend name
- * followed by ':' and its own address. Returns it, or NULL with a
- * reason in err (unknown backend, bad address, no memory). The caller
- * closes it with cf_target_close. */
-cf_target *cf_target_open(const char *spec, char *err, size_t errlen);
+ * followed by ':' and its own address, with options o. Returns it, or
+ * NULL with a reason in err (unknown backend, bad address, an option
+ * the backend does not take, no memory). The caller closes it with
+ * cf_target_close. */
+cf_target *cf_target_open(const char *spec, const cf_target_options *o,
+                          char *err, size_t errlen);
 
 void cf_target_close(cf_target *t);
 
@@ -83,12 +114,33 @@ void cf_response_free(cf_response *rs);
  * NULL. */
 const char *cf_response_header(const cf_response *rs, const char *name);
 
-/* A description of the backends, one line each, for --help. */
+/* Sets ${store} for the case of that ordinal: the stores given take
+ * turns. Returns 0, or -1 when memory ran out. */
+int cf_target_use_store(cf_target *t, size_t ordinal);
+
+/* Sets the defaults; room for max_stores stores. Returns 0, or -1 when
+ * memory ran out. Free with cf_target_options_free. */
+int cf_target_options_init(cf_target_options *o, size_t max_stores);
+
+void cf_target_options_free(cf_target_options *o);
+
+/* Stores option --name (value NULL for a flag). Returns 0, or -1 with
+ * the reason in err when the value is invalid or name is not one of
+ * the target's options. */
+int cf_target_setting(cf_target_options *o, const char *name,
+                      const char *value, char *err, size_t errlen);
+
+/* A description of the backends and their options, for --help. */
 extern const char cf_target_help[];
 
 /* The built-in reference backend: fills t, or returns -1 with a reason
  * in err. spec is the text given to cf_target_open. */
 int cf_builtin_open(cf_target *t, const char *spec, char *err,
                     size_t errlen);
+
+/* The HTTP backend (target_http.c): spec is an http:// or https://
+ * URL. Fills t, or returns -1 with a reason in err. */
+int cf_http_open(cf_target *t, const char *spec,
+                 const cf_target_options *o, char *err, size_t errlen);
 
 #endif

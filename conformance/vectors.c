@@ -6,6 +6,7 @@
  */
 #include "vectors.h"
 
+#include "coverage.h"
 #include "json_gate.h"
 
 #include <dirent.h>
@@ -432,8 +433,9 @@ static long check_case_reqs(const cf_case *c, const req_set *r, buf *diag)
   return 1;
 }
 
-/* Checks every case against the requirements file, when there is one.
- * Returns the number of faults. */
+/* Checks every case against the requirements file, when there is one,
+ * and keeps the parsed file in the suite. Returns the number of
+ * faults. */
 static long check_requirements(cf_suite *s, const cf_req_source *src,
                                buf *diag)
 {
@@ -442,12 +444,15 @@ static long check_requirements(cf_suite *s, const cf_req_source *src,
 
   if (!src || !src->path)
     return 0;
-  if (load_requirements(src, &r, diag) < 0)
+  if (load_requirements(src, &r, diag) < 0) {
+    cJSON_Delete(r.root);
     return 1;
+  }
   s->requirements_checked = r.root != NULL;
+  s->requirements = r.root;
+  s->requirements_path = r.root ? src->path : NULL;
   for (size_t i = 0; r.root && i < s->case_count; i++)
     faults += check_case_reqs(&s->cases[i], &r, diag);
-  cJSON_Delete(r.root);
   return faults;
 }
 
@@ -499,6 +504,8 @@ int cf_suite_load(cf_suite *s, const char *dir, const cf_req_source *req,
     faults = check_unique_groups(s, diag) + check_unique_cases(s, diag);
   if (faults == 0)
     faults = check_requirements(s, req, diag);
+  if (faults == 0)
+    faults = cf_pending_load(s, dir, diag);
 
 out:
   for (size_t i = 0; i < count; i++)
@@ -519,5 +526,7 @@ void cf_suite_free(cf_suite *s)
     cJSON_Delete(s->files[i].root);
   }
   free(s->files);
+  cJSON_Delete(s->requirements);
+  cf_pending_free(s);
   memset(s, 0, sizeof *s);
 }

@@ -20,6 +20,9 @@
 
 #define CF_FORMAT "mrsu-vectors/1"
 
+/* The largest request body a vector may build (150 MiB). */
+#define CF_BODY_MAX 157286400ULL
+
 /* One vector file. */
 typedef struct cf_file {
   char *path;                   /* as opened: folder/name */
@@ -45,6 +48,13 @@ typedef struct cf_case {
   size_t step_count;
 } cf_case;
 
+/* One entry of the folder's PENDING file: what no case can cover yet. */
+typedef struct cf_pending {
+  char *name;                   /* a requirement id or an error type */
+  char *reason;
+  size_t line;                  /* in the file, from 1 */
+} cf_pending;
+
 typedef struct cf_suite {
   cf_file *files;
   size_t file_count;
@@ -52,6 +62,11 @@ typedef struct cf_suite {
   size_t case_count;
   char sha256[65];              /* hex SHA-256 of the files' bytes */
   int requirements_checked;     /* 1 when a requirements file was read */
+  cJSON *requirements;          /* that file, parsed; NULL without one */
+  const char *requirements_path;  /* its path, or NULL */
+  cf_pending *pending;          /* the entries of PENDING, in order */
+  size_t pending_count;
+  char *pending_path;           /* folder/PENDING */
 } cf_suite;
 
 /* Where the requirements come from: path, and whether it was named by
@@ -62,9 +77,9 @@ typedef struct cf_req_source {
 } cf_req_source;
 
 /* Loads and checks every *.json file of dir except schema.json (and
- * names starting with '.'); target names the variables every step may
- * use. Returns 0, or -1 with one line per fault appended to diag (the
- * suite is then freed). */
+ * names starting with '.'), and dir/PENDING when it exists; target
+ * names the variables every step may use. Returns 0, or -1 with one
+ * line per fault appended to diag (the suite is then freed). */
 int cf_suite_load(cf_suite *s, const char *dir, const cf_req_source *req,
                   const vars *target, buf *diag);
 

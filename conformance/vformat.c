@@ -15,11 +15,13 @@
 #include "json_gate.h"
 #include "jptr.h"
 #include "regex.h"
+#include "request.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 const char *const cf_tags[] = {
   "happy-path", "constraint", "range", "length", "pattern", "enum",
@@ -470,6 +472,80 @@ static void exclusive(vctx *c, const cJSON *obj, const char *const *names,
   }
 }
 
+/* Any string. */
+static void check_string(vctx *c, const cJSON *node)
+{
+  want_string(c, node);
+}
+
+/* A variable name. */
+static void check_var_name(vctx *c, const cJSON *node)
+{
+  const char *s = want_string(c, node);
+
+  if (s && !vars_name_ok(s))
+    fault(c, "a variable name must match [A-Za-z_][A-Za-z0-9_]*");
+}
+
+/* The number of units of a repeat: 0 to 2^31. */
+static void check_count(vctx *c, const cJSON *node)
+{
+  long long v;
+
+  if (jg_integer(node, 0, 2147483648LL, &v) != JG_INT_OK)
+    fault(c, "must be an integer from 0 to 2147483648");
+}
+
+/* The length of string member name of obj, 0 when it is absent. */
+static size_t member_length(const cJSON *obj, const char *name)
+{
+  const cJSON *node = cJSON_GetObjectItemCaseSensitive(obj, name);
+
+  return cJSON_IsString(node) ? strlen(node->valuestring) : 0;
+}
+
+/* Checks what the members of a well-formed repeat say together: its
+ * text names no variable but the counter, and the body it builds,
+ * counted with the affixes as written, is at most CF_BODY_MAX bytes. */
+static void check_repeat_size(vctx *c, const cJSON *node)
+{
+  size_t affixes = member_length(node, "prefix") +
+                   member_length(node, "suffix");
+  unsigned long long size;
+  char err[200];
+  size_t mark;
+
+  if (cf_repeat_size(node, affixes, &size, err, sizeof err) < 0) {
+    mark = push(c, "text");
+    if (*err)
+      fault(c, "%s (the text of repeat knows only its counter)", err);
+    else
+      fault(c, "out of memory");
+    pop(c, mark);
+  } else if (size > CF_BODY_MAX) {
+    fault(c, "the body would be %llu bytes; at most %llu (150 MiB)",
+          size, CF_BODY_MAX);
+  }
+}
+
+/* {"text", "count", and optionally "separator", "counter", "prefix",
+ * "suffix"}: a body of many copies. */
+static void check_repeat(vctx *c, const cJSON *node)
+{
+  static const member rules[] = {
+    {"text", 1, check_text},
+    {"count", 1, check_count},
+    {"separator", 0, check_string},
+    {"counter", 0, check_var_name},
+    {"prefix", 0, check_template},
+    {"suffix", 0, check_template},
+  };
+  size_t before = c->faults;
+
+  if (check_members(c, node, rules, COUNT(rules)) && c->faults == before)
+    check_repeat_size(c, node);
+}
+
 /* The request of an exchange: at most one query form, one body. */
 static void check_request(vctx *c, const cJSON *node)
 {
@@ -482,9 +558,10 @@ static void check_request(vctx *c, const cJSON *node)
     {"json", 0, check_template_tree},
     {"text", 0, check_template},
     {"base64", 0, check_base64},
+    {"repeat", 0, check_repeat},
   };
   static const char *const queries[] = {"query", "rawQuery"};
-  static const char *const bodies[] = {"json", "text", "base64"};
+  static const char *const bodies[] = {"json", "text", "base64", "repeat"};
 
   if (!check_members(c, node, rules, COUNT(rules)))
     return;
@@ -510,21 +587,44 @@ static void check_subset(vctx *c, const cJSON *node)
     check_template_tree(c, node);
 }
 
-/* {"exact": V} or {"subset": V}. */
+/* The member of {"empty": true}. */
+static void check_empty(vctx *c, const cJSON *node)
+{
+  if (!cJSON_IsTrue(node))
+    fault(c, "must be true");
+}
+
+/* {"exact": V}, {"subset": V} or {"empty": true}. */
 static void check_body(vctx *c, const cJSON *node)
 {
   static const member rules[] = {
     {"exact", 0, check_template_tree},
     {"subset", 0, check_subset},
+    {"empty", 0, check_empty},
   };
   int n;
 
   if (!check_members(c, node, rules, COUNT(rules)))
     return;
   n = !!cJSON_GetObjectItemCaseSensitive(node, "exact") +
-      !!cJSON_GetObjectItemCaseSensitive(node, "subset");
+      !!cJSON_GetObjectItemCaseSensitive(node, "subset") +
+      !!cJSON_GetObjectItemCaseSensitive(node, "empty");
   if (n != 1)
-    fault(c, "must hold exactly one of exact, subset");
+    fault(c, "must hold exactly one of exact, subset, empty");
+}
+
+/* A regular expression PCRE2 compiles. */
+static void check_pattern(vctx *c, const cJSON *node)
+{
+  pcre2_code *code;
+  char err[240];
+
+  if (!want_string(c, node))
+    return;
+  code = regex_compile(node->valuestring, err, sizeof err);
+  if (!code)
+    fault(c, "%s", err);
+  pcre2_code_free(code);
 }
 
 /* Checks that each member name is a JSON Pointer and each value a
@@ -532,8 +632,6 @@ static void check_body(vctx *c, const cJSON *node)
 static void check_match(vctx *c, const cJSON *node)
 {
   const cJSON *child;
-  pcre2_code *code;
-  char err[240];
   size_t mark;
 
   if (!cJSON_IsObject(node)) {
@@ -544,27 +642,133 @@ static void check_match(vctx *c, const cJSON *node)
     mark = push(c, child->string);
     if (!jptr_valid(child->string))
       fault(c, "the member name must be a JSON Pointer");
-    if (want_string(c, child)) {
-      code = regex_compile(child->valuestring, err, sizeof err);
-      if (!code)
-        fault(c, "%s", err);
-      pcre2_code_free(code);
-    }
+    check_pattern(c, child);
     pop(c, mark);
   }
 }
 
-/* One outcome: status, and optionally errorType, body, match. */
+/* Checks header name -> regular expression: names are HTTP tokens,
+ * not repeated in any letter case; patterns compile. */
+static void check_header_rules(vctx *c, const cJSON *node)
+{
+  const cJSON *child, *other;
+  size_t mark;
+
+  if (!cJSON_IsObject(node)) {
+    fault(c, "must be an object");
+    return;
+  }
+  cJSON_ArrayForEach(child, node) {
+    mark = push(c, child->string);
+    if (!token_ok(child->string))
+      fault(c, "a header name must be an HTTP token");
+    for (other = node->child; other != child; other = other->next)
+      if (strcasecmp(other->string, child->string) == 0)
+        fault(c, "names the header \"%s\" again", other->string);
+    check_pattern(c, child);
+    pop(c, mark);
+  }
+}
+
+/* A JSON Pointer that can name nothing: not the root. */
+static void check_absent_pointer(vctx *c, const cJSON *node)
+{
+  const char *s = want_string(c, node);
+
+  if (s && !jptr_valid(s))
+    fault(c, "must be a JSON Pointer");
+  else if (s && !*s)
+    fault(c, "the root always resolves; name a member or an item");
+}
+
+/* One or more distinct pointers that must name nothing. */
+static void check_absent(vctx *c, const cJSON *node)
+{
+  check_array(c, node, check_absent_pointer, 1, 1);
+}
+
+/* Checks JSON Pointer -> one value, each value by check. */
+static void check_pointer_map(vctx *c, const cJSON *node, check_fn check)
+{
+  const cJSON *child;
+  size_t mark;
+
+  if (!cJSON_IsObject(node)) {
+    fault(c, "must be an object");
+    return;
+  }
+  cJSON_ArrayForEach(child, node) {
+    mark = push(c, child->string);
+    if (!jptr_valid(child->string))
+      fault(c, "the member name must be a JSON Pointer");
+    check(c, child);
+    pop(c, mark);
+  }
+}
+
+/* The members an element of an array must have: an object of one or
+ * more templates. */
+static void check_element(vctx *c, const cJSON *node)
+{
+  if (!cJSON_IsObject(node))
+    fault(c, "must be an object");
+  else if (!node->child)
+    fault(c, "must have at least one member");
+  else
+    check_template_tree(c, node);
+}
+
+/* contains, excludes: JSON Pointer to an array -> members of an element */
+static void check_elements(vctx *c, const cJSON *node)
+{
+  check_pointer_map(c, node, check_element);
+}
+
+/* distinct: JSON Pointer -> a template the value must differ from. */
+static void check_distinct(vctx *c, const cJSON *node)
+{
+  check_pointer_map(c, node, check_template);
+}
+
+/* Faults when an outcome expects an empty body and also something of
+ * a JSON body. */
+static void check_empty_alone(vctx *c, const cJSON *node)
+{
+  static const char *const json_rules[] = {
+    "match", "absent", "contains", "excludes", "distinct",
+  };
+  const cJSON *body = cJSON_GetObjectItemCaseSensitive(node, "body");
+  size_t mark;
+
+  if (!cJSON_GetObjectItemCaseSensitive(body, "empty"))
+    return;
+  for (size_t i = 0; i < COUNT(json_rules); i++) {
+    if (!cJSON_GetObjectItemCaseSensitive(node, json_rules[i]))
+      continue;
+    mark = push(c, json_rules[i]);
+    fault(c, "needs a JSON body, and the body is expected empty");
+    pop(c, mark);
+  }
+}
+
+/* One outcome: status, and optionally errorType, headers, body, match,
+ * absent, contains, excludes, distinct. */
 static void check_outcome(vctx *c, const cJSON *node)
 {
   static const member rules[] = {
     {"status", 1, check_status},
     {"errorType", 0, check_line},
+    {"headers", 0, check_header_rules},
     {"body", 0, check_body},
     {"match", 0, check_match},
+    {"absent", 0, check_absent},
+    {"contains", 0, check_elements},
+    {"excludes", 0, check_elements},
+    {"distinct", 0, check_distinct},
   };
 
-  check_members(c, node, rules, COUNT(rules));
+  if (check_members(c, node, rules, COUNT(rules)))
+    check_empty_alone(c, node);
 }
 
 /* The branches of anyOf: two or more outcomes. */
@@ -733,7 +937,8 @@ static void flow_pairs(vctx *c, const cJSON *obj, const char *name,
   pop(c, mark);
 }
 
-/* Checks the variables of one outcome's expected body. */
+/* Checks the variables of one outcome: its expected body, and the
+ * values of contains, excludes and distinct. */
 static void flow_outcome(vctx *c, const cJSON *outcome, const vars *known)
 {
   size_t mark = push(c, "body");
@@ -742,6 +947,24 @@ static void flow_outcome(vctx *c, const cJSON *outcome, const vars *known)
               "exact", known);
   flow_member(c, cJSON_GetObjectItemCaseSensitive(outcome, "body"),
               "subset", known);
+  pop(c, mark);
+  flow_member(c, outcome, "contains", known);
+  flow_member(c, outcome, "excludes", known);
+  flow_member(c, outcome, "distinct", known);
+}
+
+/* Checks the variables of the affixes of a repeat body (its text knows
+ * only its counter, checked with its size). */
+static void flow_repeat(vctx *c, const cJSON *request, const vars *known)
+{
+  const cJSON *rp = cJSON_GetObjectItemCaseSensitive(request, "repeat");
+  size_t mark;
+
+  if (!rp)
+    return;
+  mark = push(c, "repeat");
+  flow_member(c, rp, "prefix", known);
+  flow_member(c, rp, "suffix", known);
   pop(c, mark);
 }
 
@@ -760,6 +983,7 @@ static int flow_exchange(vctx *c, const cJSON *ex, vars *known)
   flow_pairs(c, request, "headers", known);
   flow_member(c, request, "json", known);
   flow_member(c, request, "text", known);
+  flow_repeat(c, request, known);
   pop(c, mark);
   mark = push(c, "expect");
   if (!any)

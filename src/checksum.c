@@ -1,8 +1,16 @@
 /*
  * checksum.c: SHA-256 and base64 through OpenSSL's EVP interface.
+ *
+ * Only allocation can make these fail: once a SHA-256 context exists,
+ * hashing and encoding have no failure path (the marks of never.h say
+ * so). A failure leaves the thread's OpenSSL error queue empty, so no
+ * stale entry outlives the call that reported it.
  */
 #include "checksum.h"
 
+#include "never.h"
+
+#include <openssl/err.h>
 #include <openssl/evp.h>
 
 /* A checksum_ctx is an EVP_MD_CTX; the type is never dereferenced. */
@@ -14,25 +22,27 @@ checksum_ctx *checksum_begin(void)
   if (md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1)
     return (checksum_ctx *)md;
   EVP_MD_CTX_free(md);
+  ERR_clear_error();
   return NULL;
 }
 
 int checksum_update(checksum_ctx *ctx, const void *data, size_t len)
 {
-  return EVP_DigestUpdate((EVP_MD_CTX *)ctx, data, len) == 1 ? 0 : -1;
+  int ok = EVP_DigestUpdate((EVP_MD_CTX *)ctx, data, len) == 1;
+
+  return ALWAYS(ok) ? 0 : -1;
 }
 
 int checksum_end(checksum_ctx *ctx, char out[CHECKSUM_LEN + 1])
 {
-  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned char digest[EVP_MAX_MD_SIZE] = {0};
   unsigned int n = 0;
   int ok = EVP_DigestFinal_ex((EVP_MD_CTX *)ctx, digest, &n) == 1;
 
   EVP_MD_CTX_free((EVP_MD_CTX *)ctx);
-  if (!ok || n != 32)
-    return -1;
-  return EVP_EncodeBlock((unsigned char *)out, digest, 32) == CHECKSUM_LEN
-         ? 0 : -1;
+  ok &= n == 32;
+  ok &= EVP_EncodeBlock((unsigned char *)out, digest, 32) == CHECKSUM_LEN;
+  return ALWAYS(ok) ? 0 : -1;
 }
 
 void checksum_free(checksum_ctx *ctx)
@@ -46,7 +56,7 @@ int checksum_of(const void *data, size_t len, char out[CHECKSUM_LEN + 1])
 
   if (!ctx)
     return -1;
-  if (checksum_update(ctx, data, len) < 0) {
+  if (NEVER(checksum_update(ctx, data, len) < 0)) {
     checksum_free(ctx);
     return -1;
   }

@@ -4,6 +4,7 @@
 #include "fields.h"
 
 #include "json_gate.h"
+#include "never.h"
 #include "text.h"
 
 #include <stdarg.h>
@@ -32,7 +33,7 @@ field_result field_fail(const field_place *place, const char *fmt, ...)
 
   n = snprintf(place->err, place->errlen, "%s%s%s: ", place->prefix,
                *place->prefix ? "." : "", place->name);
-  if (n < 0 || (size_t)n >= place->errlen)
+  if (NEVER(n < 0) || (size_t)n >= place->errlen)
     return FIELD_BAD;
   va_start(ap, fmt);
   vsnprintf(place->err + n, place->errlen - (size_t)n, fmt, ap);

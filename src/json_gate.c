@@ -21,20 +21,18 @@ typedef struct parser {
   int oom;
   char *err;
   size_t errlen;
-  int failed;
 } parser;
 
 static cJSON *parse_value(parser *p);
 
-/* Records the first fault; later ones are ignored. Returns NULL. */
+/* Records the fault that stops the parse (each parse meets at most
+ * one: every caller returns as soon as a fault is recorded). Returns
+ * NULL. */
 static void *fail(parser *p, const char *fmt, ...)
 {
   va_list ap;
   char what[160];
 
-  if (p->failed)
-    return NULL;
-  p->failed = 1;
   va_start(ap, fmt);
   vsnprintf(what, sizeof what, fmt, ap);
   va_end(ap);
@@ -469,7 +467,7 @@ static cJSON *parse_value(parser *p)
 cJSON *jg_parse(const unsigned char *text, size_t len,
                 char *err, size_t errlen, int *oom)
 {
-  parser p = {text, len, 0, 0, 0, err, errlen, 0};
+  parser p = {text, len, 0, 0, 0, err, errlen};
   cJSON *root = NULL;
 
   if (err && errlen)

@@ -87,6 +87,14 @@ void mrsu_service_free(mrsu_service *service);
 int mrsu_handle(mrsu_service *service, const mrsu_request *request,
                 mrsu_response *response);
 
+/* Returns the whole state of the service as text, the caller frees:
+ * the next ids to issue, then each sequence store with its uploads in
+ * id order (state, file type, creation time, read set, the metadata of
+ * Create) and their parts (source, number, size, times, checksum). Two
+ * services hold the same state exactly when their dumps are equal.
+ * Returns NULL when memory ran out. */
+char *mrsu_service_dump(mrsu_service *service);
+
 /* Frees what a response owns and zeroes it. Safe on a zeroed response. */
 void mrsu_response_free(mrsu_response *response);
 

@@ -63,7 +63,7 @@ static field_result read_parts(call *c, const cJSON *body,
   *list = malloc((*count ? *count : 1) * sizeof **list);
   if (!*list)
     return FIELD_NO_MEMORY;
-  cJSON_ArrayForEach(item, parts) {
+  for (item = parts->child; item; item = item->next) {
     rc = check_part(c, item, i, &(*list)[i]);
     if (rc != FIELD_OK) {
       free(*list);

@@ -11,6 +11,7 @@
 
 #include "checksum.h"
 #include "fields.h"
+#include "never.h"
 #include "text.h"
 
 #include <stdio.h>
@@ -23,11 +24,10 @@ static const char *const type_values[] = {"FASTQ", "BAM", "CRAM", "UBAM"};
 #define PAGE_MAX 100
 #define TOKEN_MAX 6144
 
-/* Reads an optional query integer in min..max written as plain decimal
+/* Reads an optional query integer in 1..max written as plain decimal
  * digits without a leading zero. Returns 1 with *out set, 0 when
  * absent, -1 after answering 400, -2 when memory ran out. */
-static int query_integer(call *c, const char *name, long min, long max,
-                         long *out)
+static int query_integer(call *c, const char *name, long max, long *out)
 {
   char *text = NULL;
   int rc = call_query(c, name, &text);
@@ -38,9 +38,9 @@ static int query_integer(call *c, const char *name, long min, long max,
     return rc;
   for (i = 0; text[i] >= '0' && text[i] <= '9' && i < 7; i++)
     value = value * 10 + (text[i] - '0');
-  if (i == 0 || text[i] || text[0] == '0' || value < min || value > max)
+  if (i == 0 || text[i] || text[0] == '0' || value > max)
     rc = reply_error(c, ERR_VALIDATION, "%s: must be a whole number "
-                     "between %ld and %ld", name, min, max) < 0 ? -2 : -1;
+                     "between 1 and %ld", name, max) < 0 ? -2 : -1;
   free(text);
   *out = value;
   return rc;
@@ -93,7 +93,7 @@ static field_result check_tags(call *c, const cJSON *body)
 
   if (rc != FIELD_OK)
     return rc;
-  cJSON_ArrayForEach(tag, tags) {
+  for (tag = tags->child; tag; tag = tag->next) {
     n = text_code_points(tag->string);
     if (n < 1 || n > 128)
       return field_fail(&place, "each key must be 1 to 128 characters "
@@ -244,7 +244,7 @@ static int read_part_query(call *c, int *source, long *number)
                        "the query string") < 0 ? -2 : -1;
   if (rc < 0)
     return rc;
-  rc = query_integer(c, "partNumber", ST_PART_MIN, ST_PART_MAX, number);
+  rc = query_integer(c, "partNumber", ST_PART_MAX, number);
   if (rc == 0)
     return reply_error(c, ERR_VALIDATION, "partNumber: is required in "
                        "the query string") < 0 ? -2 : -1;
@@ -418,13 +418,25 @@ static field_result check_list_body(call *c, const cJSON *body,
   return rc == FIELD_ABSENT ? FIELD_OK : rc;
 }
 
+/* 1 when token is a decimal number in 1..limit without a leading zero,
+ * as this service issues nextToken, with *value set; else 0. */
+static int issued_token(const char *token, long limit, long *value)
+{
+  char *end;
+
+  if (token[0] < '1' || token[0] > '9')
+    return 0;
+  *value = strtol(token, &end, 10);
+  return *end == '\0' && *value <= limit;
+}
+
 /* Reads maxResults and nextToken. nextToken is the decimal number of the
  * last part of the previous page, as this service issues it. Returns 0,
  * -1 after answering 400, -2 when memory ran out. */
 static int read_page_query(call *c, long limit, long *max, long *after)
 {
-  int rc = query_integer(c, "maxResults", 1, PAGE_MAX, max);
-  char *token = NULL, *end;
+  int rc = query_integer(c, "maxResults", PAGE_MAX, max);
+  char *token = NULL;
   int printable;
   size_t n;
 
@@ -441,9 +453,7 @@ static int read_page_query(call *c, long limit, long *max, long *after)
                      "spaces", TOKEN_MAX) < 0 ? -2 : -1;
   else if (printable < 0)
     rc = -2;
-  else if (token[0] < '1' || token[0] > '9' ||
-           (*after = strtol(token, &end, 10)) < 1 ||
-           *end || *after > limit)
+  else if (!issued_token(token, limit, after))
     rc = reply_error(c, ERR_VALIDATION, "nextToken: was not issued by "
                      "this service") < 0 ? -2 : -1;
   else
@@ -493,7 +503,7 @@ static cJSON *list_page(const st_upload *upload, const list_query *q)
       break;
     }
     item = describe_part(&parts[i]);
-    if (!item || !cJSON_AddItemToArray(list, item)) {
+    if (!item || NEVER(!cJSON_AddItemToArray(list, item))) {
       cJSON_Delete(item);
       list = NULL;
     }
@@ -585,7 +595,7 @@ static int visit_upload(const st_upload *upload, void *arg)
   }
   item = describe_upload(w->store_id, st_upload_id(upload),
                          st_upload_meta(upload), st_upload_created(upload));
-  if (!item || !cJSON_AddItemToArray(w->list, item)) {
+  if (!item || NEVER(!cJSON_AddItemToArray(w->list, item))) {
     cJSON_Delete(item);
     w->failed = 1;
     return 1;

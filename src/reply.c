@@ -5,6 +5,7 @@
 #include "call.h"
 
 #include "json_gate.h"
+#include "never.h"
 #include "text.h"
 
 #include <stdarg.h>
@@ -46,7 +47,7 @@ static void set_head(mrsu_response *r, int status, const char *error_type)
 /* Frees the body the response holds, if it owns it. */
 static void drop_body(mrsu_response *r)
 {
-  if (!r->body_is_static)
+  if (!NEVER(r->body_is_static))
     free(r->body);
   r->body = NULL;
   r->body_len = 0;
@@ -139,14 +140,12 @@ int call_query(call *c, const char *name, char **value)
                         "in the query string", name);
       goto fail;
     }
-    found = eq ? text_percent_decode(eq + 1, (size_t)(end - eq - 1), &oom)
-               : strdup("");
+    found = text_percent_decode(eq ? eq + 1 : end,
+                                eq ? (size_t)(end - eq - 1) : 0, &oom);
     if (!found) {
-      if (!oom && eq)
+      if (!oom)
         bad = reply_error(c, ERR_VALIDATION, "%s: is not valid "
                           "percent-encoded UTF-8", name);
-      else
-        oom = 1;
       goto fail;
     }
   }

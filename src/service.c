@@ -8,6 +8,7 @@
  */
 #include "call.h"
 
+#include "never.h"
 #include "text.h"
 
 #include <pthread.h>
@@ -80,7 +81,7 @@ mrsu_service *mrsu_service_new(const mrsu_config *config)
   s->config = *config;
   s->db = st_db_new(config->stores, config->store_count,
                     config->first_upload_id, config->first_read_set_id);
-  if (!s->db || pthread_mutex_init(&s->lock, NULL)) {
+  if (!s->db || NEVER(pthread_mutex_init(&s->lock, NULL) != 0)) {
     st_db_free(s->db);
     free(s);
     return NULL;
@@ -96,6 +97,16 @@ void mrsu_service_free(mrsu_service *service)
   st_db_free(service->db);
   pthread_mutex_destroy(&service->lock);
   free(service);
+}
+
+char *mrsu_service_dump(mrsu_service *service)
+{
+  char *text;
+
+  pthread_mutex_lock(&service->lock);
+  text = st_db_dump(service->db);
+  pthread_mutex_unlock(&service->lock);
+  return text;
 }
 
 void mrsu_response_free(mrsu_response *response)

@@ -10,6 +10,7 @@
 #include "store.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -434,6 +435,93 @@ st_result st_abort(st_upload *upload, char *err, size_t errlen)
     upload->count[s] = upload->room[s] = 0;
   }
   return ST_OK;
+}
+
+/* Text that grows as lines are added; once memory ran out, failed is
+ * set and nothing more is added. */
+typedef struct dump_text {
+  char *data;
+  size_t len;
+  size_t room;
+  int failed;
+} dump_text;
+
+/* Appends printf-formatted text to t. */
+static void dump_addf(dump_text *t, const char *fmt, ...)
+{
+  va_list ap;
+  size_t need;
+  char *grown;
+  int n;
+
+  if (t->failed)
+    return;
+  va_start(ap, fmt);
+  n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  need = t->len + (size_t)n + 1;
+  if (need > t->room) {
+    grown = realloc(t->data, need * 2);
+    if (!grown) {
+      t->failed = 1;
+      return;
+    }
+    t->data = grown;
+    t->room = need * 2;
+  }
+  va_start(ap, fmt);
+  vsnprintf(t->data + t->len, t->room - t->len, fmt, ap);
+  va_end(ap);
+  t->len += (size_t)n;
+}
+
+/* Appends the lines of one upload: its head, then (unless it was
+ * aborted) its metadata and its parts. */
+static void dump_upload(dump_text *t, const st_upload *upload)
+{
+  static const char *const states[] = {"OPEN", "COMPLETED", "ABORTED"};
+  static const char *const types[] = {"FASTQ", "BAM", "CRAM", "UBAM"};
+  const st_part *p;
+  char *meta;
+
+  dump_addf(t, "  upload %s %s\n", upload->id, states[upload->state]);
+  if (upload->state == ST_ABORTED)
+    return;
+  meta = cJSON_PrintUnformatted(upload->meta);
+  if (!meta) {
+    t->failed = 1;
+    return;
+  }
+  dump_addf(t, "    type %s created %" PRId64 " read set %s\n"
+            "    meta %s\n", types[upload->type], upload->created,
+            upload->state == ST_COMPLETED ? upload->read_set : "-", meta);
+  free(meta);
+  for (int s = 0; s < 2; s++)
+    for (size_t k = 0; k < upload->count[s]; k++) {
+      p = &upload->parts[s][k];
+      dump_addf(t, "    part %s %u size %" PRIu64 " created %" PRId64
+                " updated %" PRId64 " checksum %s\n", source_names[s],
+                (unsigned)p->number, p->size, p->created, p->updated,
+                p->checksum);
+    }
+}
+
+char *st_db_dump(const st_db *db)
+{
+  dump_text t = {NULL, 0, 0, 0};
+
+  dump_addf(&t, "next upload %" PRIu64 "\nnext read set %" PRIu64 "\n",
+            db->next_upload, db->next_read_set);
+  for (size_t i = 0; i < db->store_count; i++) {
+    dump_addf(&t, "store %s\n", db->stores[i].id);
+    for (size_t j = 0; j < db->stores[i].count; j++)
+      dump_upload(&t, db->stores[i].uploads[j]);
+  }
+  if (t.failed) {
+    free(t.data);
+    return NULL;
+  }
+  return t.data;
 }
 
 int st_each_open_upload(st_db *db, const char *store_id,

@@ -132,6 +132,10 @@ st_result st_next_upload_id(const st_db *db, char out[ST_ID_LEN + 1]);
  * upload is completed. */
 st_result st_abort(st_upload *upload, char *err, size_t errlen);
 
+/* The state of db as text, as mrsu_service_dump describes it, or NULL
+ * when memory ran out. The caller frees. */
+char *st_db_dump(const st_db *db);
+
 /* The uploads of a store that are OPEN, in id order: calls visit for each
  * until it returns non-zero; returns that value or 0. */
 int st_each_open_upload(st_db *db, const char *store_id,

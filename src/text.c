@@ -15,35 +15,43 @@ static const char printable_pattern[] =
   "[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+";
 
 static pcre2_code *printable_code;
-static pthread_once_t printable_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t printable_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* Compiles the pattern once; printable_code stays NULL on failure. */
-static void compile_printable(void)
+/* The compiled pattern, compiled by the first call that needs it; NULL
+ * when memory ran out, and then the next call tries again. */
+static pcre2_code *printable(void)
 {
-  int code;
+  pcre2_code *code;
   PCRE2_SIZE offset;
+  int error;
 
-  printable_code = pcre2_compile((PCRE2_SPTR)printable_pattern,
-                                 PCRE2_ZERO_TERMINATED,
-                                 PCRE2_UTF | PCRE2_UCP | PCRE2_ANCHORED |
-                                 PCRE2_ENDANCHORED | PCRE2_NO_UTF_CHECK,
-                                 &code, &offset, NULL);
+  pthread_mutex_lock(&printable_lock);
+  if (!printable_code)
+    printable_code = pcre2_compile((PCRE2_SPTR)printable_pattern,
+                                   PCRE2_ZERO_TERMINATED,
+                                   PCRE2_UTF | PCRE2_UCP | PCRE2_ANCHORED |
+                                   PCRE2_ENDANCHORED | PCRE2_NO_UTF_CHECK,
+                                   &error, &offset, NULL);
+  code = printable_code;
+  pthread_mutex_unlock(&printable_lock);
+  return code;
 }
 
 int text_printable(const char *s)
 {
   pcre2_match_data *match;
+  pcre2_code *code;
   int rc;
 
   if (!*s)
     return 0;
-  pthread_once(&printable_once, compile_printable);
-  if (!printable_code)
+  code = printable();
+  if (!code)
     return -1;
-  match = pcre2_match_data_create_from_pattern(printable_code, NULL);
+  match = pcre2_match_data_create_from_pattern(code, NULL);
   if (!match)
     return -1;
-  rc = pcre2_match(printable_code, (PCRE2_SPTR)s, strlen(s), 0, 0, match,
+  rc = pcre2_match(code, (PCRE2_SPTR)s, strlen(s), 0, 0, match,
                    NULL);
   pcre2_match_data_free(match);
   if (rc >= 0)

@@ -17,6 +17,7 @@ static SRunner *build_runner(void)
   srunner_add_suite(sr, store_suite());
   srunner_add_suite(sr, checksum_suite());
   srunner_add_suite(sr, service_suite());
+  srunner_add_suite(sr, sigv4_suite());
   return sr;
 }
 

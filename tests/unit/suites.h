@@ -16,5 +16,6 @@ Suite *fields_suite(void);
 Suite *store_suite(void);
 Suite *checksum_suite(void);
 Suite *service_suite(void);
+Suite *sigv4_suite(void);
 
 #endif

@@ -128,10 +128,17 @@ static const gate_case gate_cases[] = {
   {"escape-quote-single", "[\"\\'\"]", 0, "invalid escape"},
   {"escape-u-two-digits", "[\"\\u00\"]", 0, "four hex digits"},
   {"escape-u-not-hex", "[\"\\u00G0\"]", 0, "four hex digits"},
+  {"escape-u-lowercase-not-hex", "[\"\\u00g0\"]", 0, "four hex digits"},
+  {"escape-u-cut-by-end-of-text", "\"\\u12\"", 0, "four hex digits"},
+  {"escape-nul-byte", "[\"\\\0\"]", 6, "invalid escape"},
+  {"backslash-at-end-of-text", "\"abc\\", 0, "unterminated string"},
   {"escaped-nul", "[\"a\\u0000b\"]", 0, "escaped U+0000"},
   {"escaped-nul-in-name", "{\"\\u0000\":1}", 0, "escaped U+0000"},
   {"lone-high-surrogate", "[\"\\uD800\"]", 0, "without its low half"},
   {"lone-high-then-text", "[\"\\uD800x\"]", 0, "without its low half"},
+  {"lone-high-at-end-of-text", "\"\\uD800\"", 0, "without its low half"},
+  {"high-then-above-low", "[\"\\uD800\\uE000\"]", 0,
+   "without its low half"},
   {"lone-low-surrogate", "[\"\\uDC00\"]", 0, "lone low surrogate"},
   {"lone-low-udfff", "[\"\\uDFFF\"]", 0, "lone low surrogate"},
   {"high-then-non-low", "[\"\\uD800\\u0041\"]", 0,
@@ -490,16 +497,38 @@ START_TEST(length_bounds_text)
 }
 END_TEST
 
-/* err and oom are optional; a short err is cut and still terminated. */
+/* err and oom are optional; a short err is cut and still terminated;
+ * an err of no bytes is never written. */
 START_TEST(err_optional_and_cut)
 {
   char err[8];
 
   ck_assert_ptr_null(parse_exact("01", 2, NULL, 0, NULL));
   memset(err, 'x', sizeof err);
+  ck_assert_ptr_null(parse_exact("01", 2, err, 0, NULL));
+  ck_assert_int_eq(err[0], 'x');
+  memset(err, 'x', sizeof err);
   ck_assert_ptr_null(parse_exact("01", 2, err, sizeof err, NULL));
   ck_assert_int_eq(err[sizeof err - 1], '\0');
   ck_assert_str_eq(err, "invalid");
+}
+END_TEST
+
+/* A duplicate name too long to quote is reported without it. */
+START_TEST(duplicate_long_name_unquoted)
+{
+  char name[62], text[160], err[200];
+
+  memset(name, 'n', sizeof name - 1);
+  name[sizeof name - 1] = '\0';
+  snprintf(text, sizeof text, "{\"%s\":1,\"%s\":2}", name, name);
+  ck_assert_ptr_null(parse_text(text, err, sizeof err));
+  ck_assert_msg(strstr(err, "duplicate member name") != NULL, "%s", err);
+  ck_assert_ptr_null(strstr(err, name));
+  name[sizeof name - 2] = '\0';
+  snprintf(text, sizeof text, "{\"%s\":1,\"%s\":2}", name, name);
+  ck_assert_ptr_null(parse_text(text, err, sizeof err));
+  ck_assert_ptr_nonnull(strstr(err, name));
 }
 END_TEST
 
@@ -599,6 +628,9 @@ START_TEST(integer_signed_range)
   ck_assert_int_eq(jg_integer(tree->child, 0, 999999999999999999LL, &out),
                    JG_INT_OK);
   ck_assert_int_eq(out, 999999999999999999LL);
+  ck_assert_ptr_nonnull(parse_text("[0]", err, sizeof err));
+  ck_assert_int_eq(jg_integer(tree->child, -5, -1, &out),
+                   JG_INT_OUT_OF_RANGE);
 }
 END_TEST
 
@@ -619,6 +651,7 @@ Suite *json_gate_suite(void)
   tcase_add_test(accept, depth_huge_refused);
   tcase_add_test(accept, length_bounds_text);
   tcase_add_test(accept, err_optional_and_cut);
+  tcase_add_test(accept, duplicate_long_name_unquoted);
   suite_add_tcase(s, accept);
 
   tcase_add_checked_fixture(shape, NULL, gate_teardown);

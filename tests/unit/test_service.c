@@ -439,6 +439,9 @@ static const type_case type_cases[] = {
   {"application/json; charset=utf-8", 1},
   {"application/json;charset=UTF-8", 1},
   {"application/json ;charset=utf-8", 1},
+  {" application/json", 1},
+  {"\t application/json \t", 1},
+  {"application/json\t;charset=utf-8", 1},
   {"text/plain", 0},
   {"application/jsonx", 0},
   {"application/json-patch+json", 0},
@@ -480,6 +483,26 @@ START_TEST(content_type_header_name_case)
   request_with("POST", op_path(STORE, id, "complete"), NULL, &header, 1,
                text, strlen(text));
   expect_validation("Content-Type");
+}
+END_TEST
+
+/* Content-Type is found among other headers, in any place. */
+START_TEST(content_type_among_headers)
+{
+  mrsu_header headers[] = {
+    {"Accept", "*/*"}, {"Content-Length", "1"}, {"Content-Type", "text/xml"},
+  };
+  char id[ID_ROOM], sum[CHECKSUM_LEN + 1];
+  const char *text;
+
+  one_part_upload(id, sum);
+  text = parts_json(&(entry){"1", "SOURCE1", sum}, 1);
+  request_with("POST", op_path(STORE, id, "complete"), NULL, headers, 3,
+               text, strlen(text));
+  expect_validation("Content-Type");
+  request_with("POST", op_path(STORE, id, "complete"), NULL, headers, 2,
+               text, strlen(text));
+  expect_ok();
 }
 END_TEST
 
@@ -1442,6 +1465,9 @@ static const list_case list_cases[] = {
   {"nextToken=not-a-token", "{\"partSource\":\"SOURCE1\"}",
    "nextToken"},
   {"nextToken=10001", "{\"partSource\":\"SOURCE1\"}", "nextToken"},
+  {"nextToken=12a", "{\"partSource\":\"SOURCE1\"}", "nextToken"},
+  {"nextToken=99999999999999999999", "{\"partSource\":\"SOURCE1\"}",
+   "nextToken"},
   {NULL, "{\"partSource\":\"SOURCE1\",\"filter\":[]}", "filter"},
   {NULL, "{\"partSource\":\"SOURCE1\",\"filter\":{\"createdAfter\":"
    "\"yesterday\"}}", "filter.createdAfter"},
@@ -1477,6 +1503,11 @@ static const filter_case filter_cases[] = {
   {"{\"createdAfter\":\"2025-12-31T00:00:00Z\","
    "\"createdBefore\":\"2026-01-02T00:00:00Z\"}", 3},
   {"{\"createdAfter\":null}", 3},
+  {"{\"createdBefore\":\"2025-12-31T19:00:00-05:00\"}", 3},
+  {"{\"createdBefore\":\"2025-12-31T19:00:00-04:59\"}", 0},
+  {"{\"createdAfter\":\"2026-01-01T01:00:00.9+01:00\"}", 3},
+  {"{\"createdAfter\":\"2000-02-29T00:00:00Z\"}", 3},
+  {"{\"createdAfter\":\"2024-02-29T23:59:60Z\"}", 3},
 };
 
 START_TEST(list_parts_filter_table)
@@ -1519,6 +1550,19 @@ static const char *const bad_times[] = {
   "2026-01-01T00:00:00+-1:00",
   "2026-01-01T00:00:00+24:00",
   "2026-01-01T00:00:00+01:60",
+  "2026-0a-01T00:00:00Z",
+  "2026/01-01T00:00:00Z",
+  "2026-01/01T00:00:00Z",
+  "2026-01-01T00-00:00Z",
+  "2026-01-01T00:00-00Z",
+  "2026-01-01T00:00:0aZ",
+  "2026-01-01T00:00:61Z",
+  "1900-02-29T00:00:00Z",
+  "2023-02-29T00:00:00Z",
+  "2026-01-01T00:00:00*01:00",
+  "2026-01-01T00:00:00+01-00",
+  "2026-01-01T00:00:00+0a:00",
+  "2026-01-01T00:00:00+01:0a",
   /* Cut short: every prefix must be refused without reading past the
    * end of the string (valgrind shows an over-read). */
   "2026",
@@ -1543,6 +1587,29 @@ START_TEST(list_parts_bad_time_table)
   post_json(op_path(STORE, id, "parts"), NULL, body);
   ck_assert_msg(rs.status == 400, "\"%s\" accepted", bad_times[_i]);
   expect_validation("filter.createdBefore");
+}
+END_TEST
+
+/* nextToken is at most 6144 characters; a longer one is refused as a
+ * token, before it is read as a number. */
+START_TEST(list_parts_token_too_long)
+{
+  char id[ID_ROOM];
+  char *query = malloc(6200);
+
+  ck_assert_ptr_nonnull(query);
+  big = (unsigned char *)query;
+  create("FASTQ", id);
+  memcpy(query, "nextToken=", 10);
+  memset(query + 10, '1', 6145);
+  query[10 + 6145] = '\0';
+  post_json(op_path(STORE, id, "parts"), query,
+            "{\"partSource\":\"SOURCE1\"}");
+  expect_validation("6144");
+  query[10 + 6144] = '\0';
+  post_json(op_path(STORE, id, "parts"), query,
+            "{\"partSource\":\"SOURCE1\"}");
+  expect_validation("was not issued");
 }
 END_TEST
 
@@ -1870,6 +1937,67 @@ START_TEST(read_set_ids_exhausted)
 }
 END_TEST
 
+/* A clock that cannot be written as YYYY-MM-DDTHH:MM:SSZ (year 10000,
+ * or beyond what the C library can convert) reads 1970-01-01T00:00:00Z
+ * in answers. */
+START_TEST(clock_beyond_year_9999)
+{
+  static const int64_t clocks[] = {253402300800LL, INT64_MAX};
+  mrsu_config config;
+  char id[ID_ROOM];
+
+  for (size_t i = 0; i < sizeof clocks / sizeof *clocks; i++) {
+    mrsu_config_default(&config);
+    config.fixed_time = clocks[i];
+    start(&config);
+    create("BAM", id);
+    ck_assert_pstr_eq(member("creationTime"), "1970-01-01T00:00:00Z");
+  }
+  mrsu_config_default(&config);
+  config.fixed_time = 253402300799LL;
+  start(&config);
+  create("BAM", id);
+  ck_assert_pstr_eq(member("creationTime"), "9999-12-31T23:59:59Z");
+}
+END_TEST
+
+/* The dump names every piece of state, and only a change of state
+ * changes it: a refused request leaves it byte for byte as it was. */
+START_TEST(service_dump)
+{
+  char id[ID_ROOM], sum[CHECKSUM_LEN + 1], read_set[ID_ROOM];
+  char *before, *after, expect[1024];
+
+  before = mrsu_service_dump(svc);
+  ck_assert_pstr_eq(before, "next upload 1000000001\n"
+                    "next read set 2000000001\nstore 0123456789\n");
+  free(before);
+  one_part_upload(id, sum);
+  before = mrsu_service_dump(svc);
+  complete_parts(id, &(entry){"2", "SOURCE1", sum}, 1);
+  expect_validation("parts[0]");
+  after = mrsu_service_dump(svc);
+  ck_assert_pstr_eq(after, before);
+  free(before);
+  free(after);
+  complete_one_ok(id, sum, read_set);
+  create("FASTQ", id);
+  request("DELETE", op_path(STORE, id, "abort"), NULL, NULL, NULL, 0);
+  expect_ok();
+  snprintf(expect, sizeof expect, "next upload 1000000003\n"
+           "next read set 2000000002\nstore 0123456789\n"
+           "  upload 1000000001 COMPLETED\n"
+           "    type BAM created %d read set 2000000001\n"
+           "    meta {\"sourceFileType\":\"BAM\",\"subjectId\":"
+           "\"subject\",\"sampleId\":\"sample\",\"name\":\"read set\"}\n"
+           "    part SOURCE1 1 size 4 created %d updated %d checksum %s\n"
+           "  upload 1000000002 ABORTED\n", CLOCK, CLOCK, CLOCK, sum);
+  after = mrsu_service_dump(svc);
+  ck_assert_pstr_eq(after, expect);
+  free(after);
+}
+END_TEST
+
 /* Two stores: an upload lives in the store it was created in. */
 START_TEST(two_stores)
 {
@@ -1984,6 +2112,7 @@ Suite *service_suite(void)
   tcase_add_test(http, label_valid_but_missing);
   tcase_add_loop_test(http, content_type_table, 0, COUNT(type_cases));
   tcase_add_test(http, content_type_header_name_case);
+  tcase_add_test(http, content_type_among_headers);
   tcase_add_test(http, content_type_other_operations);
   tcase_add_test(http, json_body_limit_configured);
   tcase_add_test(http, json_body_limit_default);
@@ -2022,6 +2151,7 @@ Suite *service_suite(void)
                       COUNT(filter_cases));
   tcase_add_loop_test(other, list_parts_bad_time_table, 0,
                       COUNT(bad_times));
+  tcase_add_test(other, list_parts_token_too_long);
   tcase_add_test(other, list_parts_not_found);
   tcase_add_test(other, list_uploads_open_only);
   tcase_add_test(other, list_uploads_pages);
@@ -2035,6 +2165,8 @@ Suite *service_suite(void)
 
   tcase_add_test(misc, upload_ids_exhausted);
   tcase_add_test(misc, read_set_ids_exhausted);
+  tcase_add_test(misc, clock_beyond_year_9999);
+  tcase_add_test(misc, service_dump);
   tcase_add_test(misc, two_stores);
   tcase_add_test(misc, config_default_and_invalid);
   tcase_add_test(misc, response_helpers);

@@ -11,6 +11,7 @@
 #include "store.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define S1 ST_SOURCE1
@@ -108,6 +109,8 @@ static const rule_case rule_cases[] = {
    {{S1, 1, "a"}, {S1, 2, "b"}, {S1, 1, "a"}}, ST_REJECTED, "parts[2]"},
   {"never-uploaded", ST_FASTQ, {{S1, 1, "a"}},
    {{S1, 1, "a"}, {S1, 2, "b"}}, ST_REJECTED, "parts[1]"},
+  {"never-uploaded-in-a-gap", ST_FASTQ, {{S1, 1, "a"}, {S1, 3, "c"}},
+   {{S1, 2, "b"}}, ST_REJECTED, "parts[0]"},
   {"never-uploaded-in-source", ST_FASTQ, {{S1, 1, "a"}},
    {{S1, 1, "a"}, {S2, 1, "a"}}, ST_REJECTED, "parts[1]"},
   {"stale-checksum", ST_FASTQ, {{S1, 1, "old"}, {S1, 1, "new"}},
@@ -668,6 +671,76 @@ START_TEST(each_open_upload)
 }
 END_TEST
 
+/* A database may hold no store at all; freeing none is harmless. */
+START_TEST(no_store)
+{
+  st_db *empty = st_db_new(NULL, 0, 1, 1);
+  st_upload *upload;
+  char *dump;
+
+  ck_assert_ptr_nonnull(empty);
+  ck_assert_int_eq(st_store_exists(empty, store_ids[0]), 0);
+  ck_assert_int_eq(st_upload_find(empty, store_ids[0], "1000000001",
+                                  &upload), ST_NOT_FOUND);
+  dump = st_db_dump(empty);
+  ck_assert_pstr_eq(dump, "next upload 1\nnext read set 1\n");
+  free(dump);
+  st_db_free(empty);
+  st_db_free(NULL);
+}
+END_TEST
+
+/* The dump lists every store, upload (in id order) and part (by
+ * source, then number), with what Complete and Abort left of each; a
+ * long metadata line makes the text grow past its first room. */
+START_TEST(dump_every_state)
+{
+  st_upload *open = open_upload(ST_FASTQ), *done = open_upload(ST_CRAM);
+  st_upload *gone = open_upload(ST_UBAM);
+  st_listed_part list = {S1, 1, "d"};
+  char id[ST_ID_LEN + 1], err[200], name[3000], *dump, *expect;
+  cJSON *meta = cJSON_CreateObject();
+  st_upload *wide;
+
+  memset(name, 'n', sizeof name - 1);
+  name[sizeof name - 1] = '\0';
+  ck_assert_ptr_nonnull(cJSON_AddStringToObject(meta, "name", name));
+  ck_assert_int_eq(st_upload_create(db, store_ids[1], ST_BAM, meta, 7,
+                                    &wide), ST_OK);
+  put_at(open, S2, 1, "s2", 300);
+  put(open, S1, 2, "b");
+  put(open, S1, 1, "a");
+  put(done, S1, 1, "d");
+  complete_ok(done, &list, 1, id);
+  ck_assert_int_eq(st_abort(gone, err, sizeof err), ST_OK);
+  dump = st_db_dump(db);
+  expect = malloc(4096);
+  ck_assert_ptr_nonnull(dump);
+  ck_assert_ptr_nonnull(expect);
+  snprintf(expect, 4096, "next upload 1000000005\n"
+           "next read set 2000000002\n"
+           "store 0123456789\n"
+           "  upload 1000000001 OPEN\n"
+           "    type FASTQ created 100 read set -\n"
+           "    meta {}\n"
+           "    part SOURCE1 1 size 10 created 200 updated 200 checksum a\n"
+           "    part SOURCE1 2 size 20 created 200 updated 200 checksum b\n"
+           "    part SOURCE2 1 size 10 created 300 updated 300 checksum s2\n"
+           "  upload 1000000002 COMPLETED\n"
+           "    type CRAM created 100 read set 2000000001\n"
+           "    meta {}\n"
+           "    part SOURCE1 1 size 10 created 200 updated 200 checksum d\n"
+           "  upload 1000000003 ABORTED\n"
+           "store 1111111111\n"
+           "  upload 1000000004 OPEN\n"
+           "    type BAM created 7 read set -\n"
+           "    meta {\"name\":\"%s\"}\n", name);
+  ck_assert_str_eq(dump, expect);
+  free(dump);
+  free(expect);
+}
+END_TEST
+
 Suite *store_suite(void)
 {
   Suite *s = suite_create("store");
@@ -704,6 +777,8 @@ Suite *store_suite(void)
   tcase_add_test(states, abort_then_find);
   tcase_add_test(states, abort_completed_rejected);
   tcase_add_test(states, each_open_upload);
+  tcase_add_test(states, no_store);
+  tcase_add_test(states, dump_every_state);
   suite_add_tcase(s, states);
   return s;
 }

@@ -1,0 +1,122 @@
+#!/bin/sh
+# Replays every vector over HTTP against build/refserver and compares
+# each case's outcome with the built-in target's.
+#
+# The server starts on a free port (read from the first line it prints)
+# with the fixed clock and ids of --deterministic and one sequence store
+# per case, which conform hands out in turn (--store, repeated), so no
+# case sees another's uploads, as on the built-in target. conform runs
+# with --jobs 4 into reports/http; the server is then stopped with
+# SIGTERM. The built-in target runs the same vectors into
+# reports/builtin, and `conform --compare` names every case whose
+# outcome differs. The server is killed whatever happens, and every wait
+# is bounded (RUN_TIMEOUT seconds for the HTTP run, default 900).
+#
+# Exit status: 0 when every case has the same outcome on both targets,
+# 1 when one differs or a step failed.
+#
+#   tests/http/run.sh                  uses build/refserver, build/conform
+#   JOBS=8 RUN_TIMEOUT=300 tests/http/run.sh
+#   REFSERVER=path CONFORM=path REPORTS=dir tests/http/run.sh
+set -u
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT" || exit 1
+SERVER=${REFSERVER:-build/refserver}
+CONFORM=${CONFORM:-build/conform}
+REPORTS=${REPORTS:-reports}
+JOBS=${JOBS:-4}
+RUN_TIMEOUT=${RUN_TIMEOUT:-900}
+pid=
+run=
+work=$(mktemp -d "${TMPDIR:-/tmp}/test-http.XXXXXX") || exit 1
+
+cleanup() {
+  if [ -n "$run" ] && kill -0 "$run" 2>/dev/null; then
+    kill -TERM "$run" 2>/dev/null
+    wait "$run" 2>/dev/null
+  fi
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+# fail MESSAGE: says what went wrong, with the server's log, and exits 1.
+fail() {
+  echo "test-http: $1" >&2
+  if [ -s "$work/log" ]; then
+    echo "test-http: the server's log:" >&2
+    sed 's/^/  /' "$work/log" >&2
+  fi
+  exit 1
+}
+
+# Writes "--store ID" for n stores 5000000000, 5000000001, ...
+store_options() {
+  awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++)
+                           printf "--store 50000%05d ", i }'
+}
+
+# Starts the server and reads its port from its first line (10 s at most)
+start_server() {
+  # shellcheck disable=SC2086 # $stores is a list of options
+  "$SERVER" --port 0 --deterministic --quiet $stores \
+    >"$work/out" 2>"$work/log" &
+  pid=$!
+  tries=0
+  while [ ! -s "$work/out" ] && [ $tries -lt 100 ] &&
+        kill -0 "$pid" 2>/dev/null; do
+    sleep 0.1
+    tries=$((tries + 1))
+  done
+  port=$(sed -n '1s|^listening on http://127\.0\.0\.1:\([0-9]*\)$|\1|p' \
+    "$work/out")
+  [ -n "$port" ] || fail "refserver did not print its port"
+}
+
+# Stops the server with SIGTERM; kills it after 10 s.
+stop_server() {
+  kill -TERM "$pid" 2>/dev/null
+  tries=0
+  while kill -0 "$pid" 2>/dev/null && [ $tries -lt 100 ]; do
+    sleep 0.1
+    tries=$((tries + 1))
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    echo "test-http: refserver still runs 10 s after SIGTERM; killed" >&2
+    kill -KILL "$pid" 2>/dev/null
+  fi
+  wait "$pid" 2>/dev/null
+  pid=
+}
+
+[ -x "$SERVER" ] && [ -x "$CONFORM" ] ||
+  fail "build $SERVER and $CONFORM first (make test-http does)"
+cases=$("$CONFORM" --list | wc -l) || fail "conform --list failed"
+[ "$cases" -gt 0 ] || fail "no case to run"
+stores=$(store_options "$cases")
+rm -f "$REPORTS/http/results.json" "$REPORTS/builtin/results.json"
+
+start_server
+echo "test-http: $cases cases over HTTP on port $port, $JOBS jobs"
+# In the background, so that a signal to this script is handled at once.
+# shellcheck disable=SC2086
+timeout "$RUN_TIMEOUT" "$CONFORM" --endpoint "http://127.0.0.1:$port" \
+  --jobs "$JOBS" --report-dir "$REPORTS/http" $stores &
+run=$!
+wait "$run"
+http_status=$?
+run=
+stop_server
+[ $http_status -eq 124 ] && fail "the HTTP run took over $RUN_TIMEOUT s"
+[ $http_status -ne 2 ] || fail "conform could not run the vectors"
+[ $http_status -le 3 ] || fail "conform ended with status $http_status"
+
+"$CONFORM" --quiet --report-dir "$REPORTS/builtin" >"$work/builtin" ||
+  echo "test-http: the built-in run did not pass; see $REPORTS/builtin" >&2
+"$CONFORM" --compare "$REPORTS/builtin/results.json" \
+  "$REPORTS/http/results.json"

@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# Self-tests of the conformance runner, run from the repository root
+# (make test-runner):
+#   bad/    vector files conform must refuse before running anything:
+#           exit 2 and the message of bad/expected, naming the file and
+#           the case; vectors/schema.json refuses those marked "schema";
+#   pass/   cases the built-in target passes: exit 0, the closing line,
+#           traceability.md, and conform --check with pass/PENDING;
+#   fail/   cases it fails: exit 1 and the exact lines of fail/expected.
+# The schema checks need python3-jsonschema and are skipped, saying so,
+# without it. Prints each check that failed, then "N passed, N failed";
+# exit status 0 when every check passed.
+set -u
+
+here=tests/runner
+conform=${CONFORM:-build/conform}
+reqs=$here/requirements.json
+work=$(mktemp -d "${TMPDIR:-/tmp}/runner.XXXXXX") || exit 2
+trap 'rm -rf "$work"' EXIT
+passed=0
+failed=0
+schema=1
+/usr/bin/python3 -c 'import jsonschema' 2>/dev/null || schema=0
+
+# Records one check: a name, then 0 when it held.
+check() {
+  if [ "$2" = 0 ]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL $1"
+  fi
+}
+
+# 0 when file $1 holds the exact line $2.
+has_line() {
+  grep -qxF -- "$2" "$1"
+}
+
+# 0 when file $1 holds the text $2.
+has_text() {
+  grep -qF -- "$2" "$1"
+}
+
+# 0 when the last line of file $1 is $2.
+last_line() {
+  [ "$(tail -n 1 "$1")" = "$2" ]
+}
+
+# Runs conform on vector folder $1 with the test requirements and the
+# other arguments; stdout to $work/out, stderr to $work/err, the exit
+# status in $rc.
+run() {
+  local dir=$1
+  shift
+  "$conform" --vectors "$dir" --requirements "$reqs" \
+    --report-dir "$work/reports" --quiet "$@" >"$work/out" 2>"$work/err"
+  rc=$?
+}
+
+# 0 when vectors/check-schema.py finds file $1 invalid (exit 1).
+schema_refuses() {
+  /usr/bin/python3 vectors/check-schema.py "$1" >/dev/null 2>&1
+  [ $? = 1 ]
+}
+
+# One broken file: exit 2, the file, the case and the fault named; the
+# schema's verdict when it can judge the file.
+bad_file() {
+  local name=$1 who=$2 message=$3 dir=$work/bad-$1
+  mkdir "$dir" && cp "$here/bad/$name.json" "$dir/"
+  run "$dir"
+  check "bad/$name.json: exit status 2 (got $rc)" "$([ $rc = 2 ]; echo $?)"
+  has_text "$work/err" "$dir/$name.json: case $name: $message"
+  check "bad/$name.json: names the file, the case and the fault" $?
+  if [ $schema = 1 ] && [ "$who" = schema ]; then
+    schema_refuses "$here/bad/$name.json"
+    check "bad/$name.json: refused by vectors/schema.json" $?
+  fi
+}
+
+# Every file of bad/, each with its line in bad/expected.
+test_bad() {
+  local name who message file
+  while read -r name who message; do
+    case $name in '#'*|'') continue ;; esac
+    bad_file "$name" "$who" "$message"
+  done <"$here/bad/expected"
+  for file in "$here"/bad/*.json; do
+    name=$(basename "$file" .json)
+    grep -q "^$name " "$here/bad/expected"
+    check "bad/$name.json: has a line in bad/expected" $?
+  done
+}
+
+# The passing set: exit 0, the closing line, the traceability rows.
+test_pass() {
+  local trace=$work/reports/traceability.md
+  run "$here/pass"
+  check "pass: exit status 0 (got $rc)" "$([ $rc = 0 ]; echo $?)"
+  last_line "$work/out" "6 passed, 0 failed"
+  check "pass: closing line" $?
+  has_line "$trace" "| T-SHOULD | SHOULD | A decision the passing \
+vectors check | pass-list | all pass |"
+  check "pass: traceability row of a covered requirement" $?
+  has_line "$trace" "| T-PENDING | MUST | A rule no vector can check \
+yet | none | pending: no vector can check it yet |"
+  check "pass: traceability row of a pending requirement" $?
+  run "$here/pass" --id pass-list
+  has_text "$trace" "| pass-create, pass-distinct, pass-abort, \
+pass-repeat, pass-errors | not run |"
+  check "pass: traceability row of cases not selected" $?
+}
+
+# conform --check on the passing set and its PENDING.
+test_check_complete() {
+  run "$here/pass" --check
+  check "check: exit status 0 (got $rc)" "$([ $rc = 0 ]; echo $?)"
+  last_line "$work/out" "vectors: 6 cases in 1 file, 2/3 requirements \
+covered (1 pending), 3/8 error types (5 pending)"
+  check "check: summary line" $?
+  has_line "$work/out" "pending: T-PENDING: no vector can check it yet"
+  check "check: prints a pending requirement" $?
+  has_line "$work/out" "pending: ThrottlingException: needs a test control"
+  check "check: prints a pending error type" $?
+}
+
+# conform --check with a PENDING that misses two names and lists a
+# covered one, then with a line that names nothing.
+test_check_faults() {
+  local dir=$work/check
+  mkdir "$dir" && cp "$here/pass/runner-pass.json" "$dir/"
+  grep -v '^T-PENDING\|^ThrottlingException' "$here/pass/PENDING" \
+    >"$dir/PENDING"
+  echo "T-OK checked by the passing cases" >>"$dir/PENDING"
+  run "$dir" --check
+  check "check: exit status 1 when incomplete (got $rc)" \
+    "$([ $rc = 1 ]; echo $?)"
+  has_line "$work/out" "uncovered: requirement T-PENDING (MUST): A rule \
+no vector can check yet: no case names it"
+  check "check: names an uncovered requirement" $?
+  has_line "$work/out" "uncovered: error type ThrottlingException: no \
+outcome expects it"
+  check "check: names an uncovered error type" $?
+  has_line "$work/out" "stale: $dir/PENDING line 6 lists T-OK, but case \
+pass-create covers it"
+  check "check: names a stale PENDING entry" $?
+
+  echo "T-NO-SUCH a name nothing defines" >>"$dir/PENDING"
+  run "$dir" --check
+  check "check: exit status 2 for a malformed PENDING (got $rc)" \
+    "$([ $rc = 2 ]; echo $?)"
+  has_text "$work/err" "$dir/PENDING: line 7: T-NO-SUCH: neither a \
+requirement of $reqs nor an error type"
+  check "check: names the PENDING line at fault" $?
+}
+
+# The failing set: exit 1, the lines of fail/expected, the rerun line,
+# the failures counted in traceability.md.
+test_fail() {
+  local line
+  run "$here/fail"
+  check "fail: exit status 1 (got $rc)" "$([ $rc = 1 ]; echo $?)"
+  while IFS= read -r line; do
+    has_line "$work/out" "$line"
+    check "fail: prints: $line" $?
+  done <"$here/fail/expected"
+  has_line "$work/out" "rerun one: $conform --target builtin --vectors \
+$here/fail --id fail-status"
+  check "fail: the rerun line" $?
+  has_text "$work/reports/traceability.md" ", fail-excludes, \
+fail-distinct | 9 failed |"
+  check "fail: traceability counts the failures" $?
+}
+
+# The schema finds the passing and failing sets valid.
+test_schema() {
+  if [ $schema = 0 ]; then
+    echo "runner: python3-jsonschema is not installed; schema checks" \
+      "skipped"
+    return
+  fi
+  /usr/bin/python3 vectors/check-schema.py "$here/pass" "$here/fail" \
+    >"$work/out" 2>&1
+  check "schema: pass/ and fail/ are valid" $?
+}
+
+if [ ! -x "$conform" ]; then
+  echo "runner: $conform is not built; run make first" >&2
+  exit 2
+fi
+test_bad
+test_pass
+test_check_complete
+test_check_faults
+test_fail
+test_schema
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

@@ -1,0 +1,437 @@
+/*
+ * torture.c: every vector replayed on the built-in target with one
+ * allocation failing, for each allocation in turn.
+ *
+ * For each case, run n (n = 1, 2, ...) replays the case with the n-th
+ * allocation made inside mrsu_handle failing (failmalloc.h numbers
+ * only those, wherever they happen: the core, cJSON, OpenSSL, PCRE2 or
+ * the C library); the case is done after the first run that never
+ * reaches its n-th allocation. The calls into the core are wrapped at
+ * link time (-Wl,--wrap), so the runner and the built-in target are
+ * the ones `conform` uses. Each run must show:
+ *   - the request that met the failure answers its normal outcome, or
+ *     500 InternalServerException with the fixed out-of-memory body and
+ *     the service state (mrsu_service_dump) exactly as before it;
+ *   - sent again with memory back, that request and the rest of the case
+ *     pass as the vector expects, and the service ends in the state the
+ *     run without a failure ends in;
+ *   - no block is left allocated when the case is over (a growth that a
+ *     second identical run does not repeat is a library's one-time
+ *     cache, and is counted apart, not as a leak).
+ * mrsu_service_new and mrsu_service_dump are tortured the same way,
+ * each on its own. Prints every finding, then the number of runs;
+ * exits 1 when anything was found, 2 on a usage or vector error.
+ *
+ *   torture [--vectors DIR] [--id GLOB]
+ */
+#include "failmalloc.h"
+#include "mrsu.h"
+#include "run.h"
+#include "target.h"
+#include "vectors.h"
+
+#include <fnmatch.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int __real_mrsu_handle(mrsu_service *s, const mrsu_request *rq,
+                       mrsu_response *rs);
+void __real_mrsu_service_free(mrsu_service *s);
+
+static const char oom_body[] =
+    "{\"message\":\"out of memory; nothing was changed\"}";
+
+/* What the current run has seen. */
+static struct {
+  const char *case_id;
+  unsigned long n;              /* the allocation failing in this run */
+  unsigned call;                /* mrsu_handle calls so far */
+  uint64_t final;               /* hash of the last state freed */
+} run;
+
+/* Totals over the whole torture. */
+static struct {
+  unsigned long runs;
+  unsigned long failed_calls;   /* answered 500, state unchanged */
+  unsigned long absorbed;       /* failure hidden, normal answer */
+  unsigned long caches;         /* one-time growths of a library */
+  unsigned long findings;
+} total;
+
+/* Reports one finding. */
+static void finding(const char *what, const char *detail)
+{
+  total.findings++;
+  printf("FINDING %s: allocation %lu, call %u: %s%s%s\n",
+         run.case_id, run.n, run.call, what, detail ? ": " : "",
+         detail ? detail : "");
+}
+
+/* FNV-1a of a NUL-terminated string; 0 for NULL. */
+static uint64_t hash_text(const char *s)
+{
+  uint64_t h = 1469598103934665603ULL;
+
+  if (!s)
+    return 0;
+  for (; *s; s++)
+    h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+  return h;
+}
+
+/* The first line where a and b differ, into out. */
+static void first_difference(const char *a, const char *b, char *out,
+                             size_t n)
+{
+  size_t line = 1, i = 0;
+
+  for (; a[i] && a[i] == b[i]; i++)
+    line += a[i] == '\n';
+  snprintf(out, n, "dumps differ from line %zu", line);
+}
+
+/* Judges a call that met the failure and answered -1: the fixed 500,
+ * and the state as before. */
+static void judge_failed_call(mrsu_service *s, const mrsu_response *rs,
+                              const char *before)
+{
+  const char *type = mrsu_response_header(rs, "X-Amzn-ErrorType");
+  char *after = mrsu_service_dump(s);
+  char why[80];
+
+  total.failed_calls++;
+  if (rs->status != 500 || !type ||
+      strcmp(type, "InternalServerException") ||
+      rs->body_len != sizeof oom_body - 1 ||
+      memcmp(rs->body, oom_body, rs->body_len))
+    finding("the failed call did not answer the fixed 500", NULL);
+  if (!before || !after)
+    finding("the state could not be dumped", NULL);
+  else if (strcmp(before, after)) {
+    first_difference(before, after, why, sizeof why);
+    finding("the failed call changed the state", why);
+  }
+  free(after);
+}
+
+/* The core's entry point as the runner reaches it: numbered
+ * allocations, and the checks above when the failure was met. */
+int __wrap_mrsu_handle(mrsu_service *s, const mrsu_request *rq,
+                       mrsu_response *rs)
+{
+  char *before = NULL;
+  int rc, armed = fm.fail_at && !fm.hit;
+
+  run.call++;
+  if (armed)
+    before = mrsu_service_dump(s);
+  fm.counting = 1;
+  rc = __real_mrsu_handle(s, rq, rs);
+  fm.counting = 0;
+  if (armed && fm.hit && rc < 0) {
+    judge_failed_call(s, rs, before);
+    mrsu_response_free(rs);
+    rc = __real_mrsu_handle(s, rq, rs);
+  } else if (armed && fm.hit) {
+    total.absorbed++;
+  }
+  free(before);
+  return rc;
+}
+
+/* Frees a service, remembering the hash of its last state. */
+void __wrap_mrsu_service_free(mrsu_service *s)
+{
+  char *dump;
+
+  if (s) {
+    dump = mrsu_service_dump(s);
+    run.final = hash_text(dump);
+    free(dump);
+  }
+  __real_mrsu_service_free(s);
+}
+
+/* Replays case c once with allocation n failing (0: none). Returns 1
+ * when the failure was met. *growth gets the blocks left allocated. */
+static int replay(cf_target *t, const cf_case *c, unsigned long n,
+                  long *growth)
+{
+  cf_result r;
+  long live = fm.live;
+  int hit;
+
+  memset(&r, 0, sizeof r);
+  run.n = n;
+  run.call = 0;
+  run.final = 0;
+  fm_arm(n);
+  cf_run_case(t, c, &r);
+  hit = fm.hit;
+  fm_arm(0);
+  total.runs++;
+  if (r.outcome != CF_PASS)
+    finding("the case did not pass", r.message ? r.message : "");
+  cf_result_free(&r);
+  *growth = fm.live - live;
+  return hit;
+}
+
+/* Tortures one case: allocation 1, 2, ... until a run meets none. */
+static void torture_case(cf_target *t, const cf_case *c)
+{
+  uint64_t *finals = NULL, *grown;
+  unsigned long n;
+  long growth, kept;
+  int hit;
+
+  run.case_id = c->id;
+  for (n = 1;; n++) {
+    hit = replay(t, c, n, &growth);
+    kept = growth;
+    if (growth && replay(t, c, n, &growth) == hit && growth == 0) {
+      total.caches++;
+      printf("note %s: allocation %lu: %ld blocks kept once, not again "
+             "(a library's one-time cache)\n", c->id, n, kept);
+    } else if (growth)
+      finding("blocks left allocated", growth > 0 ? "more" : "fewer");
+    if (!hit)
+      break;
+    grown = realloc(finals, n * sizeof *finals);
+    if (!grown)
+      break;
+    finals = grown;
+    finals[n - 1] = run.final;
+  }
+  for (unsigned long k = 1; k < n; k++)
+    if (finals[k - 1] != run.final) {
+      run.n = k;
+      finding("the case ended in another state than without failure",
+              NULL);
+    }
+  free(finals);
+}
+
+/* Tortures case c as torture_case does, but each run in a new child
+ * process, so that the failure can fall on what a process does only
+ * once (compiling a pattern, loading a table) and its effect on the
+ * runs that follow shows. */
+static void torture_first_use(cf_target *t, const cf_case *c)
+{
+  unsigned long before;
+  long growth;
+  int status = 0;
+  pid_t pid;
+
+  run.case_id = c->id;
+  for (unsigned long n = 1;; n++) {
+    fflush(stdout);
+    pid = fork();
+    if (pid == 0) {
+      before = total.findings;
+      status = replay(t, c, n, &growth) ? 0 : 3;
+      /* exit, not _exit: a coverage build writes its counts at exit. */
+      exit(total.findings > before ? 1 : status);
+    }
+    total.runs++;
+    if (pid < 0 || waitpid(pid, &status, 0) != pid ||
+        !WIFEXITED(status)) {
+      finding("the run in a child process did not end normally", NULL);
+      return;
+    }
+    total.findings += WEXITSTATUS(status) == 1;
+    if (WEXITSTATUS(status) == 3)
+      return;
+  }
+}
+
+/* Tortures mrsu_service_new: NULL and nothing left, or a service. */
+static void torture_service_new(void)
+{
+  mrsu_config config;
+  mrsu_service *s;
+  long live;
+
+  run.case_id = "mrsu_service_new";
+  mrsu_config_default(&config);
+  for (unsigned long n = 1;; n++) {
+    live = fm.live;
+    run.n = n;
+    fm_arm(n);
+    fm.counting = 1;
+    s = mrsu_service_new(&config);
+    fm.counting = 0;
+    total.runs++;
+    if (s && fm.hit)
+      finding("a service was made without the memory it needs", NULL);
+    mrsu_service_free(s);
+    if (fm.live != live)
+      finding("blocks left allocated", NULL);
+    if (!fm.hit)
+      break;
+  }
+  fm_arm(0);
+}
+
+/* Sends one request to s outside the torture. Returns the status. */
+static int send(mrsu_service *s, const char *method, const char *path,
+                const char *query, const char *body)
+{
+  static const mrsu_header json = {"Content-Type", "application/json"};
+  mrsu_request rq;
+  mrsu_response rs;
+  int status;
+
+  memset(&rq, 0, sizeof rq);
+  rq.method = method;
+  rq.path = path;
+  rq.query = query;
+  rq.headers = &json;
+  rq.header_count = 1;
+  rq.body = (const unsigned char *)body;
+  rq.body_len = strlen(body);
+  __real_mrsu_handle(s, &rq, &rs);
+  status = rs.status;
+  mrsu_response_free(&rs);
+  return status;
+}
+
+/* Fills s with enough uploads and parts that its dump outgrows the
+ * first buffer of a memory stream. Returns 0 or -1. */
+static int fill(mrsu_service *s)
+{
+  char path[96];
+  int ok = 1;
+
+  for (int i = 1; i <= 30; i++) {
+    ok &= send(s, "POST", "/sequencestore/" MRSU_DEFAULT_STORE "/upload",
+               NULL, "{\"sourceFileType\":\"FASTQ\",\"subjectId\":\"s\","
+               "\"sampleId\":\"m\",\"name\":\"n\"}") == 200;
+    snprintf(path, sizeof path, "/sequencestore/" MRSU_DEFAULT_STORE
+             "/upload/%d/part", 1000000000 + i);
+    ok &= send(s, "PUT", path, "partSource=SOURCE1&partNumber=1",
+               "ACGT") == 200;
+    ok &= send(s, "PUT", path, "partSource=SOURCE2&partNumber=1",
+               "TTGA") == 200;
+  }
+  return ok ? 0 : -1;
+}
+
+/* Tortures mrsu_service_dump on a full service: NULL and nothing
+ * left, or the whole dump. */
+static void torture_dump(void)
+{
+  mrsu_config config;
+  mrsu_service *s;
+  char *dump, *whole;
+  long live;
+
+  run.case_id = "mrsu_service_dump";
+  mrsu_config_default(&config);
+  s = mrsu_service_new(&config);
+  whole = s && fill(s) == 0 ? mrsu_service_dump(s) : NULL;
+  if (!whole) {
+    finding("cannot prepare the service to dump", NULL);
+    mrsu_service_free(s);
+    return;
+  }
+  for (unsigned long n = 1;; n++) {
+    live = fm.live;
+    run.n = n;
+    fm_arm(n);
+    fm.counting = 1;
+    dump = mrsu_service_dump(s);
+    fm.counting = 0;
+    total.runs++;
+    if (dump && fm.hit && strcmp(dump, whole) != 0)
+      finding("a dump made despite the failure is not whole", NULL);
+    free(dump);
+    if (fm.live != live)
+      finding("blocks left allocated", NULL);
+    if (!fm.hit)
+      break;
+  }
+  fm_arm(0);
+  free(whole);
+  mrsu_service_free(s);
+}
+
+/* Opens the built-in target, as conform --target builtin does.
+ * Returns it, or NULL with the reason in err. */
+static cf_target *open_builtin(char *err, size_t errlen)
+{
+  cf_target *t = calloc(1, sizeof *t);
+
+  if (!t) {
+    snprintf(err, errlen, "out of memory");
+    return NULL;
+  }
+  if (cf_builtin_open(t, "builtin", err, errlen) == 0)
+    return t;
+  cf_target_close(t);
+  return NULL;
+}
+
+/* Reads the options. Returns 0, or -1 after printing the usage. */
+static int parse_args(int argc, char **argv, const char **dir,
+                      const char **glob)
+{
+  for (int i = 1; i < argc; i++) {
+    if (i + 1 < argc && strcmp(argv[i], "--vectors") == 0)
+      *dir = argv[++i];
+    else if (i + 1 < argc && strcmp(argv[i], "--id") == 0)
+      *glob = argv[++i];
+    else {
+      fprintf(stderr, "usage: torture [--vectors DIR] [--id GLOB]\n");
+      return -1;
+    }
+  }
+  return 0;
+}
+
+int main(int argc, char **argv)
+{
+  const char *dir = "vectors", *glob = "*";
+  cf_req_source req = {"spec/requirements.json", 0};
+  cf_target *t = NULL;
+  unsigned long cases = 0;
+  cf_suite s;
+  char err[256];
+  buf diag;
+  int status = 2;
+
+  memset(&s, 0, sizeof s);
+  buf_init(&diag);
+  if (parse_args(argc, argv, &dir, &glob) < 0)
+    goto out;
+  t = open_builtin(err, sizeof err);
+  if (!t || cf_suite_load(&s, dir, &req, &t->vars, &diag) < 0) {
+    fprintf(stderr, "torture: %s\n", t ? buf_str(&diag) : err);
+    goto out;
+  }
+  for (size_t i = 0; i < s.case_count; i++) {
+    if (fnmatch(glob, s.cases[i].id, 0) != 0)
+      continue;
+    if (cases++ == 0)
+      torture_first_use(t, &s.cases[i]);
+    torture_case(t, &s.cases[i]);
+  }
+  torture_service_new();
+  torture_dump();
+  printf("torture: %lu runs over %lu cases; %lu failed calls answered "
+         "500 with the state unchanged, %lu failures absorbed, %lu "
+         "one-time library caches; %lu findings\n", total.runs, cases,
+         total.failed_calls, total.absorbed, total.caches,
+         total.findings);
+  status = total.findings ? 1 : 0;
+
+out:
+  buf_free(&diag);
+  cf_suite_free(&s);
+  cf_target_close(t);
+  return status;
+}
