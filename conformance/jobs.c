@@ -2,11 +2,13 @@
  * jobs.c: the workers that run cases, and the ordered display of what
  * they find.
  *
- * Workers take the next entry under one lock, run it without the lock,
- * then, under the lock again, mark it done and show every entry that
- * is done and follows only shown ones. Progress, failure lines and
- * counts are touched only under the lock, so they come out whole and
- * in entry order.
+ * Workers take the next entry of the phase under one lock, run it
+ * without the lock, then, under the lock again, mark it done and show
+ * every entry that is done and follows only shown ones. Progress,
+ * failure lines and counts are touched only under the lock, so they
+ * come out whole and in entry order. With several workers there are
+ * two phases: the cases without test controls on every worker, then
+ * those with them on one.
  */
 #include "jobs.h"
 
@@ -20,7 +22,9 @@ typedef struct pool {
   pthread_mutex_t lock;
   cf_entry *e;
   size_t count;
-  size_t next;                  /* the next entry to start */
+  size_t *order;                /* the entries of this phase */
+  size_t order_count;
+  size_t next;                  /* the next of order to start */
   size_t shown;                 /* entries shown so far */
   unsigned char *done;          /* per entry: 1 once it has a result */
   int unreachable;              /* 1: start no more cases */
@@ -58,6 +62,7 @@ static void show_ready(pool *p)
     p->k.failed += e->result.outcome == CF_FAIL;
     p->k.errors += e->result.outcome == CF_ERROR;
     p->k.skipped += e->result.outcome == CF_SKIPPED;
+    p->k.not_verified += e->result.outcome == CF_NOT_VERIFIED;
   }
 }
 
@@ -87,11 +92,11 @@ static void *work(void *arg)
 
   for (;;) {
     pthread_mutex_lock(&p->lock);
-    if (p->next == p->count) {
+    if (p->next == p->order_count) {
       pthread_mutex_unlock(&p->lock);
       return NULL;
     }
-    i = p->next++;
+    i = p->order[p->next++];
     stop = p->unreachable;
     pthread_mutex_unlock(&p->lock);
 
@@ -126,7 +131,7 @@ static void run_workers(pool *p, cf_target **targets, size_t n,
  * could not start. Returns the counts. */
 static cf_counts none_run(cf_entry *e, size_t count)
 {
-  cf_counts k = {0, 0, 0, 0};
+  cf_counts k = {0, 0, 0, 0, 0};
 
   for (size_t i = 0; i < count; i++) {
     if (e[i].result.outcome != CF_SKIPPED)
@@ -137,6 +142,17 @@ static cf_counts none_run(cf_entry *e, size_t count)
   return k;
 }
 
+/* Puts into p->order the entries whose case sets test controls
+ * (controls 1) or does not (0); all of them when controls is -1. */
+static void pick(pool *p, int controls)
+{
+  p->order_count = 0;
+  p->next = 0;
+  for (size_t i = 0; i < p->count; i++)
+    if (controls < 0 || (p->e[i].c->controls != 0) == controls)
+      p->order[p->order_count++] = i;
+}
+
 cf_counts cf_run_jobs(cf_target **targets, size_t n, cf_entry *e,
                       size_t count, int quiet)
 {
@@ -144,11 +160,23 @@ cf_counts cf_run_jobs(cf_target **targets, size_t n, cf_entry *e,
   worker w[CF_JOBS_MAX];
 
   p.done = calloc(count + 1, 1);
-  if (!p.done)
+  p.order = calloc(count + 1, sizeof *p.order);
+  if (!p.done || !p.order) {
+    free(p.done);
+    free(p.order);
     return none_run(e, count);
+  }
   cf_progress_start(&p.progress, count, quiet);
-  run_workers(&p, targets, n < CF_JOBS_MAX ? n : CF_JOBS_MAX, w);
+  if (n > 1) {
+    pick(&p, 0);
+    run_workers(&p, targets, n < CF_JOBS_MAX ? n : CF_JOBS_MAX, w);
+    pick(&p, 1);
+  } else {
+    pick(&p, -1);
+  }
+  run_workers(&p, targets, 1, w);
   cf_progress_end(&p.progress);
   free(p.done);
+  free(p.order);
   return p.k;
 }

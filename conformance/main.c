@@ -1,13 +1,15 @@
 /*
  * main.c: the conformance runner `conform`.
  *
- * Opens the target, loads and checks every vector file before anything
- * runs, selects cases (by id glob, tag, level), runs them (on --jobs
- * workers, jobs.c), prints what did not pass and the closing counts,
- * and writes the reports; `conform --compare A B` compares two runs
- * (compare.c). Exit status: 0 every selected case passed, 1 a case failed,
- * 2 a usage or vector error, 3 the target could not be reached (an
- * ERROR outcome).
+ * Reads the credentials that sign the requests, opens the target,
+ * loads and checks every vector file before anything runs, selects
+ * cases (by id glob, tag, level), asks the target for its test controls
+ * when a selected case needs them, runs the cases (on --jobs workers,
+ * jobs.c), prints what did not pass and the closing counts, and writes
+ * the reports; `conform --compare A B` compares two runs (compare.c).
+ * Exit status: 0 every selected case passed (or was not verified or
+ * skipped, unless --strict), 1 a case failed, 2 a usage or vector
+ * error, 3 the target could not be reached (an ERROR outcome).
  */
 #include "compare.h"
 #include "jobs.h"
@@ -15,6 +17,7 @@
 #include "output.h"
 #include "report.h"
 #include "run.h"
+#include "sign.h"
 #include "target.h"
 #include "vectors.h"
 
@@ -25,8 +28,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
-#define CF_VERSION "1.0.0"
+#define CF_VERSION "1.1.0"
 
 enum { EXIT_PASS = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_TARGET = 3 };
 
@@ -51,9 +55,24 @@ typedef struct options {
   int quiet;
   int help;
   int version;
+  int strict;
   long jobs;                    /* workers, 1 to CF_JOBS_MAX */
+  const char *credentials;
+  int credentials_given;
+  int no_auth;
+  const char *region;
+  int64_t sign_time;            /* < 0: the target's clock */
+  int no_controls;
   cf_target_options settings;   /* what only HTTP targets take */
 } options;
+
+/* How the run signs, and what it says about it. */
+typedef struct signing {
+  mrsu_credentials creds;
+  cf_signer signer;
+  const char *unsigned_why;     /* when nothing signs: why */
+  char text[256];               /* for the reports */
+} signing;
 
 static const char help_text[] =
     "usage: conform [OPTION]...\n"
@@ -82,6 +101,24 @@ static const char help_text[] =
     "  --jobs N             run N cases at a time, each on a worker of\n"
     "                       its own (default 1; at most 64); output\n"
     "                       and reports keep the order of the vectors\n"
+    "  --credentials FILE   the principals that sign requests, in the\n"
+    "                       format of refserver --credentials (default\n"
+    "                       tests/credentials.json; unsigned if that\n"
+    "                       is absent); the first signs unless a case\n"
+    "                       names another\n"
+    "  --no-auth            send requests unsigned, for a target that\n"
+    "                       does not authenticate; the cases about\n"
+    "                       signatures are not verified\n"
+    "  --region REGION      the region signed for (default us-east-1)\n"
+    "  --sign-time TIME     sign as at TIME, YYYY-MM-DDTHH:MM:SSZ\n"
+    "                       (default: the built-in target's fixed clock,\n"
+    "                       2026-01-01T00:00:00Z; the clock over HTTP)\n"
+    "  --no-controls        the target has no test controls (SPEC.md\n"
+    "                       section 16): the cases that need them are\n"
+    "                       not verified; without it an HTTP target is\n"
+    "                       asked once, with POST /_mrsu/control {}\n"
+    "  --strict             a case not verified or skipped fails the\n"
+    "                       run (exit 1), as for a certification\n"
     "  --quiet              no progress; failures and counts only\n"
     "  --help               print this help\n"
     "  --version            print the version\n"
@@ -98,8 +135,9 @@ static const char help_text[] =
 
 static const char exit_text[] =
     "\n"
-    "Exit status: 0 every selected case passed, 1 a case failed,\n"
-    "2 a usage or vector error, 3 the target could not be reached.\n";
+    "Exit status: 0 every selected case passed (cases not verified or\n"
+    "skipped aside, unless --strict), 1 a case failed, 2 a usage or\n"
+    "vector error, 3 the target could not be reached.\n";
 
 /* Prints a usage error. Returns EXIT_USAGE. */
 static int usage_error(const char *what, const char *arg)
@@ -112,7 +150,8 @@ static int usage_error(const char *what, const char *arg)
 enum opt_kind {
   OPT_TARGET, OPT_VECTORS, OPT_REQUIREMENTS, OPT_ID, OPT_TAG, OPT_LEVEL,
   OPT_SKIP, OPT_LIST, OPT_REPORT_DIR, OPT_QUIET, OPT_HELP, OPT_VERSION,
-  OPT_JOBS, OPT_SETTING, OPT_CHECK
+  OPT_JOBS, OPT_SETTING, OPT_CHECK, OPT_CREDENTIALS, OPT_NO_AUTH,
+  OPT_REGION, OPT_SIGN_TIME, OPT_NO_CONTROLS, OPT_STRICT
 };
 
 static const struct {
@@ -135,17 +174,18 @@ static const struct {
   {"version", OPT_VERSION, 0},
   {"endpoint", OPT_TARGET, 1},
   {"jobs", OPT_JOBS, 1},
+  {"credentials", OPT_CREDENTIALS, 1},
+  {"no-auth", OPT_NO_AUTH, 0},
+  {"region", OPT_REGION, 1},
+  {"sign-time", OPT_SIGN_TIME, 1},
+  {"no-controls", OPT_NO_CONTROLS, 0},
+  {"strict", OPT_STRICT, 0},
   {"store", OPT_SETTING, 1},
   {"missing-store", OPT_SETTING, 1},
   {"missing-upload", OPT_SETTING, 1},
   {"timeout", OPT_SETTING, 1},
   {"cacert", OPT_SETTING, 1},
   {"insecure", OPT_SETTING, 0},
-  {"sigv4", OPT_SETTING, 0},
-  {"region", OPT_SETTING, 1},
-  {"access-key-id", OPT_SETTING, 1},
-  {"secret-access-key", OPT_SETTING, 1},
-  {"session-token", OPT_SETTING, 1},
 };
 
 /* 1 when tag is in the tag table of the format. */
@@ -168,6 +208,26 @@ static int parse_jobs(options *o, const char *value)
   if (errno || end == value || *end || o->jobs < 1 ||
       o->jobs > CF_JOBS_MAX)
     return usage_error("--jobs takes a number from 1 to 64", value);
+  return 0;
+}
+
+/* Reads --sign-time. Returns 0, or EXIT_USAGE after saying why. */
+static int parse_sign_time(options *o, const char *value)
+{
+  if (cf_parse_time(value, &o->sign_time) < 0)
+    return usage_error("--sign-time takes a UTC time such as "
+                       "2026-01-01T00:00:00Z", value);
+  return 0;
+}
+
+/* Reads --region: not empty, no white space or '/'. Returns 0, or
+ * EXIT_USAGE after saying why. */
+static int parse_region(options *o, const char *value)
+{
+  if (!*value || value[strcspn(value, " \t/\r\n")])
+    return usage_error("--region takes a region name such as "
+                       "us-east-1", value);
+  o->region = value;
   return 0;
 }
 
@@ -214,6 +274,15 @@ static int apply_option(options *o, enum opt_kind kind, const char *name,
   case OPT_VERSION: o->version = 1; break;
   case OPT_JOBS: return parse_jobs(o, value);
   case OPT_SETTING: return apply_setting(o, name, value);
+  case OPT_CREDENTIALS:
+    o->credentials = value;
+    o->credentials_given = 1;
+    break;
+  case OPT_NO_AUTH: o->no_auth = 1; break;
+  case OPT_REGION: return parse_region(o, value);
+  case OPT_SIGN_TIME: return parse_sign_time(o, value);
+  case OPT_NO_CONTROLS: o->no_controls = 1; break;
+  case OPT_STRICT: o->strict = 1; break;
   }
   return 0;
 }
@@ -271,6 +340,9 @@ static int options_init(options *o, int argc)
   o->requirements = "spec/requirements.json";
   o->report_dir = "reports/latest";
   o->jobs = 1;
+  o->credentials = CF_DEFAULT_CREDENTIALS;
+  o->region = CF_SIGN_REGION;
+  o->sign_time = -1;
   o->ids.v = calloc((size_t)argc, sizeof *o->ids.v);
   o->tags.v = calloc((size_t)argc, sizeof *o->tags.v);
   o->skips.v = calloc((size_t)argc, sizeof *o->skips.v);
@@ -388,44 +460,104 @@ static int load(const options *o, const cf_target *t, cf_suite *s)
 
 /* Opens the targets of workers 1 and up (t[0] is open). Returns 0, or
  * EXIT_USAGE after saying why. */
-static int open_workers(const options *o, cf_target **t)
+static int open_workers(const options *o, const cf_target_run *run,
+                        cf_target **t)
 {
   char err[256];
 
   for (long i = 1; i < o->jobs; i++) {
-    t[i] = cf_target_open(o->target, &o->settings, err, sizeof err);
+    t[i] = cf_target_open(o->target, &o->settings, run, err, sizeof err);
     if (!t[i])
       return usage_error(err, NULL);
   }
   return 0;
 }
 
+/* 1 when a selected case that is not skipped needs test controls. */
+static int needs_controls(const cf_entry *e, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (e[i].c->controls && e[i].result.outcome != CF_SKIPPED)
+      return 1;
+  return 0;
+}
+
+/* Settles whether target t has test controls: as --no-controls or the
+ * backend says, else by asking it, when a selected case needs them.
+ * Says how it was settled in text (for the reports), and on stderr
+ * when the target has none. Returns 1 when it has them, else 0. */
+static int settle_controls(const options *o, cf_target *t,
+                           const cf_signer *signer, const cf_entry *e,
+                           size_t n, char *text, size_t len)
+{
+  char why[200];
+  int on;
+
+  if (o->no_controls) {
+    snprintf(text, len, "off (--no-controls)");
+    return 0;
+  }
+  if (t->controls >= 0) {
+    snprintf(text, len, t->controls ? "on (built in)" : "off");
+    return t->controls;
+  }
+  if (!needs_controls(e, n)) {
+    snprintf(text, len, "not asked: no selected case needs them");
+    return 0;
+  }
+  on = cf_probe_controls(t, signer, why, sizeof why);
+  snprintf(text, len, "%s (%s)", on ? "on" : "off", why);
+  if (!on)
+    fprintf(stderr, "conform: the target offers no test controls: %s\n",
+            why);
+  return on;
+}
+
+/* The exit status of a run that counted k. */
+static int run_status(const options *o, const cf_counts *k)
+{
+  if (k->errors)
+    return EXIT_TARGET;
+  if (k->failed)
+    return EXIT_FAIL;
+  if (o->strict && (k->not_verified || k->skipped))
+    return EXIT_FAIL;
+  return EXIT_PASS;
+}
+
 /* Runs the selected entries on the targets t of the workers, writes
  * the reports and prints the closing line. Returns the exit status. */
 static int run_selection(const options *o, const char *prog,
-                         cf_target **t, const cf_suite *s, cf_entry *e,
+                         const cf_target_run *run, cf_target **t,
+                         const cf_suite *s, signing *g, cf_entry *e,
                          size_t n)
 {
+  cf_run_env env = {&g->signer, g->unsigned_why, 0};
   cf_run_info info;
-  char err[512];
+  char err[512], controls[256];
   int status;
 
-  if (open_workers(o, t))
+  if (open_workers(o, run, t))
     return EXIT_USAGE;
   memset(&info, 0, sizeof info);
+  env.controls = settle_controls(o, t[0], &g->signer, e, n, controls,
+                                 sizeof controls);
+  for (long i = 0; i < o->jobs; i++)
+    t[i]->env = &env;
   info.version = CF_VERSION;
   info.target = t[0]->description;
+  info.signing = g->text;
+  info.controls = controls;
   info.suite = s;
   now_iso(info.started);
   info.counts = cf_run_jobs(t, (size_t)o->jobs, e, n, o->quiet);
   print_rerun(o, prog, t[0], e, n);
-  status = info.counts.errors ? EXIT_TARGET
-           : info.counts.failed ? EXIT_FAIL : EXIT_PASS;
+  status = run_status(o, &info.counts);
   if (cf_report_write(o->report_dir, &info, e, n, err, sizeof err) < 0) {
     fprintf(stderr, "conform: the reports were not written: %s\n", err);
     status = EXIT_USAGE;
   }
-  cf_print_summary(&info.counts);
+  cf_print_summary(&info.counts, e, n, o->strict);
   return status;
 }
 
@@ -468,22 +600,87 @@ static int check_coverage(const cf_suite *s)
   return rc < 0 ? EXIT_USAGE : rc ? EXIT_FAIL : EXIT_PASS;
 }
 
+/* Reads the credentials into g as the options say: none with
+ * --no-auth, or when the default file is absent. Returns 0, or
+ * EXIT_USAGE after saying why. */
+static int read_credentials(const options *o, signing *g)
+{
+  char err[256];
+
+  g->signer.region = o->region;
+  if (o->no_auth && o->credentials_given)
+    return usage_error("--no-auth and --credentials exclude each other",
+                       NULL);
+  if (o->no_auth) {
+    g->unsigned_why = "the run is not signed (--no-auth)";
+    return 0;
+  }
+  if (!o->credentials_given && access(o->credentials, F_OK) != 0) {
+    g->unsigned_why = "the run is not signed: no credentials file "
+                      "(" CF_DEFAULT_CREDENTIALS " is absent)";
+    return 0;
+  }
+  if (mrsu_credentials_load(o->credentials, &g->creds, err,
+                            sizeof err) < 0) {
+    fprintf(stderr, "conform: %s: %s\n", o->credentials, err);
+    return EXIT_USAGE;
+  }
+  g->signer.principals = g->creds.principals;
+  g->signer.count = g->creds.count;
+  return 0;
+}
+
+/* Fixes the signing time (--sign-time, else the clock of target t)
+ * and writes how the run signs into g->text. */
+static void settle_signing(const options *o, const cf_target *t,
+                           signing *g)
+{
+  char when[32] = "the time of sending";
+  time_t at;
+  struct tm tm;
+
+  g->signer.time = o->sign_time >= 0 ? o->sign_time : t->clock;
+  at = (time_t)g->signer.time;
+  if (g->signer.time >= 0 && gmtime_r(&at, &tm))
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  if (g->signer.count == 0)
+    snprintf(g->text, sizeof g->text, "unsigned: %s", g->unsigned_why);
+  else
+    snprintf(g->text, sizeof g->text, "SigV4 as %s for %s/%s, at %s",
+             g->signer.principals[0].access_key_id, g->signer.region,
+             CF_SIGN_SERVICE, when);
+}
+
+/* Frees what read_credentials kept. */
+static void signing_free(signing *g)
+{
+  mrsu_credentials_free(&g->creds);
+}
+
 /* Loads, selects and lists or runs. Returns the exit status. */
 static int conform(const options *o, const char *prog)
 {
   cf_target *t[CF_JOBS_MAX] = {NULL};
+  cf_target_run run;
   cf_entry *e = NULL;
   cf_suite s;
+  signing g;
   char err[256];
   size_t n = 0;
   int status = EXIT_USAGE;
 
   memset(&s, 0, sizeof s);
-  t[0] = cf_target_open(o->target, &o->settings, err, sizeof err);
+  memset(&g, 0, sizeof g);
+  if (read_credentials(o, &g))
+    goto out;
+  run = (cf_target_run){g.creds.count ? g.creds.principals : NULL,
+                        g.creds.count, o->region, !o->no_controls};
+  t[0] = cf_target_open(o->target, &o->settings, &run, err, sizeof err);
   if (!t[0]) {
     usage_error(err, NULL);
     goto out;
   }
+  settle_signing(o, t[0], &g);
   if (o->settings.insecure)
     fprintf(stderr, "conform: WARNING: --insecure: TLS certificates are "
             "NOT verified; the target may not be who it claims\n");
@@ -503,7 +700,7 @@ static int conform(const options *o, const char *prog)
   else if (o->list)
     status = cf_print_list(e, n);
   else
-    status = run_selection(o, prog, t, &s, e, n);
+    status = run_selection(o, prog, &run, t, &s, &g, e, n);
 
 out:
   for (size_t i = 0; i < n; i++)
@@ -512,6 +709,7 @@ out:
   cf_suite_free(&s);
   for (size_t i = 0; i < CF_JOBS_MAX; i++)
     cf_target_close(t[i]);
+  signing_free(&g);
   return status;
 }
 

@@ -95,7 +95,8 @@ void cf_print_result(cf_progress *p, const cf_entry *e)
 {
   const cf_result *r = &e->result;
 
-  if (r->outcome == CF_PASS || r->outcome == CF_SKIPPED)
+  if (r->outcome == CF_PASS || r->outcome == CF_SKIPPED ||
+      r->outcome == CF_NOT_VERIFIED)
     return;
   clear_counter(p);
   fflush(stderr);
@@ -130,12 +131,52 @@ int cf_print_list(const cf_entry *entries, size_t n)
   return 0;
 }
 
-void cf_print_summary(const cf_counts *k)
+/* 1 when entry i is the first not verified for its reason. */
+static int first_reason(const cf_entry *e, size_t i)
+{
+  const char *why = e[i].result.message ? e[i].result.message : "";
+
+  for (size_t j = 0; j < i; j++)
+    if (e[j].result.outcome == CF_NOT_VERIFIED &&
+        strcmp(e[j].result.message ? e[j].result.message : "", why) == 0)
+      return 0;
+  return 1;
+}
+
+/* Prints "N not verified: reason" for each reason, in the order the
+ * reasons first come. */
+static void print_not_verified(const cf_entry *e, size_t n)
+{
+  const char *why;
+  size_t k;
+
+  for (size_t i = 0; i < n; i++) {
+    if (e[i].result.outcome != CF_NOT_VERIFIED || !first_reason(e, i))
+      continue;
+    why = e[i].result.message ? e[i].result.message : "";
+    k = 0;
+    for (size_t j = i; j < n; j++)
+      k += e[j].result.outcome == CF_NOT_VERIFIED &&
+           strcmp(e[j].result.message ? e[j].result.message : "",
+                  why) == 0;
+    printf("%zu not verified: ", k);
+    print_safe(why);
+    fputs("\n", stdout);
+  }
+}
+
+void cf_print_summary(const cf_counts *k, const cf_entry *e, size_t n,
+                      int strict)
 {
   if (k->errors)
     printf("%zu error%s: the target could not be reached or the harness "
            "broke (counted as failed)\n", k->errors,
            k->errors == 1 ? "" : "s");
+  print_not_verified(e, n);
+  if (strict && (k->not_verified || k->skipped))
+    printf("--strict: the run fails, as %zu case%s not verified or "
+           "skipped\n", k->not_verified + k->skipped,
+           k->not_verified + k->skipped == 1 ? " was" : "s were");
   printf("%zu passed, %zu failed", k->passed, k->failed + k->errors);
   if (k->skipped)
     printf(", %zu skipped", k->skipped);

@@ -1,7 +1,8 @@
 /*
  * output.h: what the runner shows a person: progress on stderr while
  * cases run, one line per case that did not pass, and the closing line
- * "N passed, N failed[, N skipped]" on stdout.
+ * "N passed, N failed[, N skipped]" on stdout, after a line for each
+ * reason some cases were not verified.
  */
 #ifndef CF_OUTPUT_H
 #define CF_OUTPUT_H
@@ -36,8 +37,11 @@ void cf_print_result(cf_progress *p, const cf_entry *e);
  * aligned. Returns 0. */
 int cf_print_list(const cf_entry *entries, size_t n);
 
-/* Prints the closing lines: the errors, if any, then
+/* Prints the closing lines: the errors, if any; "N not verified:
+ * reason" for each reason cases of e were not verified; with strict,
+ * that the cases not verified or skipped fail the run; then
  * "N passed, N failed" and ", N skipped" when some were. */
-void cf_print_summary(const cf_counts *k);
+void cf_print_summary(const cf_counts *k, const cf_entry *e, size_t n,
+                      int strict);
 
 #endif

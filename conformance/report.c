@@ -88,7 +88,9 @@ static int add_counts(cJSON *obj, const cf_counts *k, size_t n)
          cJSON_AddNumberToObject(o, "passed", (double)k->passed) &&
          cJSON_AddNumberToObject(o, "failed", (double)k->failed) &&
          cJSON_AddNumberToObject(o, "errors", (double)k->errors) &&
-         cJSON_AddNumberToObject(o, "skipped", (double)k->skipped)
+         cJSON_AddNumberToObject(o, "skipped", (double)k->skipped) &&
+         cJSON_AddNumberToObject(o, "notVerified",
+                                 (double)k->not_verified)
          ? 0 : -1;
 }
 
@@ -119,6 +121,8 @@ static cJSON *header_json(const cf_run_info *info, size_t n)
       !cJSON_AddStringToObject(h, "format", CF_FORMAT) ||
       add_vector_set(h, info->suite) < 0 ||
       !cJSON_AddStringToObject(h, "target", info->target) ||
+      !cJSON_AddStringToObject(h, "signing", info->signing) ||
+      !cJSON_AddStringToObject(h, "testControls", info->controls) ||
       !cJSON_AddStringToObject(h, "started", info->started) ||
       add_counts(h, &info->counts, n) < 0) {
     cJSON_Delete(h);
@@ -222,7 +226,7 @@ static void xml_escape(buf *b, const char *s)
 static cf_counts count_range(const cf_entry *entries, size_t from,
                              size_t to, long *ms)
 {
-  cf_counts k = {0, 0, 0, 0};
+  cf_counts k = {0, 0, 0, 0, 0};
 
   *ms = 0;
   for (size_t i = from; i < to; i++) {
@@ -231,11 +235,13 @@ static cf_counts count_range(const cf_entry *entries, size_t from,
     k.failed += entries[i].result.outcome == CF_FAIL;
     k.errors += entries[i].result.outcome == CF_ERROR;
     k.skipped += entries[i].result.outcome == CF_SKIPPED;
+    k.not_verified += entries[i].result.outcome == CF_NOT_VERIFIED;
   }
   return k;
 }
 
-/* Appends the counting attributes of a testsuite(s) element. */
+/* Appends the counting attributes of a testsuite(s) element; a case
+ * not verified counts as skipped, the nearest JUnit has. */
 static void xml_counts(buf *b, const cf_entry *entries, size_t from,
                        size_t to)
 {
@@ -244,15 +250,18 @@ static void xml_counts(buf *b, const cf_entry *entries, size_t from,
 
   buf_addf(b, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
            "skipped=\"%zu\" time=\"%.3f\"", to - from, k.failed, k.errors,
-           k.skipped, ms / 1000.0);
+           k.skipped + k.not_verified, ms / 1000.0);
 }
 
-/* Appends one testcase element. */
+/* Appends one testcase element. A case not verified is skipped, its
+ * message starting "not verified: ". */
 static void xml_case(buf *b, const cf_entry *e)
 {
-  static const char *const tags[] = {NULL, "failure", "error", "skipped"};
+  static const char *const tags[] = {NULL, "failure", "error", "skipped",
+                                     "skipped"};
   const char *tag = tags[e->result.outcome];
   const char *msg = e->result.message ? e->result.message : "";
+  buf text;
 
   buf_adds(b, "    <testcase name=\"");
   xml_escape(b, e->c->id);
@@ -263,6 +272,11 @@ static void xml_case(buf *b, const cf_entry *e)
     buf_adds(b, "/>\n");
     return;
   }
+  buf_init(&text);
+  if (e->result.outcome == CF_NOT_VERIFIED)
+    buf_adds(&text, "not verified: ");
+  buf_adds(&text, msg);
+  msg = buf_failed(&text) ? "(out of memory)" : buf_str(&text);
   buf_addf(b, ">\n      <%s message=\"", tag);
   xml_escape(b, msg);
   buf_adds(b, "\">");
@@ -270,6 +284,7 @@ static void xml_case(buf *b, const cf_entry *e)
   buf_adds(b, ": ");
   xml_escape(b, msg);
   buf_addf(b, "</%s>\n    </testcase>\n", tag);
+  buf_free(&text);
 }
 
 /* The end of the run of entries that share the group of entries[from]. */

@@ -18,12 +18,16 @@ typedef struct cf_counts {
   size_t failed;
   size_t errors;
   size_t skipped;
+  size_t not_verified;
 } cf_counts;
 
 /* What the header of a report records. */
 typedef struct cf_run_info {
   const char *version;          /* of the runner */
   const char *target;           /* the target's description */
+  const char *signing;          /* how requests were signed, or why not */
+  const char *controls;         /* whether the target had test controls,
+                                 * and how that was known */
   const cf_suite *suite;        /* for the vector set's hash and files */
   char started[21];             /* ISO 8601 UTC */
   cf_counts counts;

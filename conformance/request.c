@@ -325,6 +325,21 @@ int cf_build_request(const cJSON *rq, const vars *vs, cf_built *b,
   return 0;
 }
 
+int cf_built_add_header(cf_built *b, const char *name, const char *value)
+{
+  cf_header *grown = realloc(b->headers,
+                             (b->header_count + 1) * sizeof *grown);
+  cf_header *h;
+
+  if (!grown)
+    return -1;
+  b->headers = grown;
+  h = &grown[b->header_count++];
+  h->name = strdup(name);
+  h->value = strdup(value);
+  return h->name && h->value ? 0 : -1;
+}
+
 void cf_built_free(cf_built *b)
 {
   for (size_t i = 0; i < b->header_count; i++) {

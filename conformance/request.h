@@ -28,6 +28,10 @@ typedef struct cf_built {
 int cf_build_request(const cJSON *rq, const vars *vs, cf_built *b,
                      char *err, size_t errlen);
 
+/* Appends header name: value (both copied) to b. Returns 0, or -1
+ * when memory ran out. */
+int cf_built_add_header(cf_built *b, const char *name, const char *value);
+
 /* Frees what b owns and zeroes it. */
 void cf_built_free(cf_built *b);
 

@@ -20,9 +20,13 @@
  * SHA-256 rather than in full, so reports stay small. */
 #define RECORD_BODY_MAX 65536
 
+/* Where test controls are set and reset (SPEC.md section 16). */
+#define CONTROL_PATH "/_mrsu/control"
+
 /* What one case needs while it runs. */
 typedef struct run_ctx {
   cf_target *t;
+  const cf_run_env *env;
   const cf_case *c;
   cf_result *r;
   vars vs;                      /* the target's, then the captured */
@@ -31,7 +35,8 @@ typedef struct run_ctx {
 
 const char *cf_outcome_name(cf_outcome o)
 {
-  static const char *const names[] = {"PASS", "FAIL", "ERROR", "SKIPPED"};
+  static const char *const names[] = {"PASS", "FAIL", "ERROR", "SKIPPED",
+                                      "NOT VERIFIED"};
 
   return names[o];
 }
@@ -226,12 +231,23 @@ static int run_captures(const cJSON *spec, const cJSON *body,
   return 1;
 }
 
-/* Appends "step N (name): " to why; the name is the step's own, else
- * the fragment's. */
-static void step_label(buf *why, const cf_step *step, size_t i)
+/* The name of a step: its own (or its fragment's), else what a
+ * control step does; NULL for an exchange without one. */
+static const char *step_name(const cf_step *step)
 {
   const cJSON *name = cJSON_GetObjectItemCaseSensitive(step->json, "name");
-  const char *label = cJSON_IsString(name) ? name->valuestring : step->use;
+
+  if (cJSON_IsString(name))
+    return name->valuestring;
+  if (step->kind == CF_STEP_CONTROL)
+    return "set the test controls";
+  return step->kind == CF_STEP_RESET ? "reset the test controls" : NULL;
+}
+
+/* Appends "step N (name): " to why; without a name, the fragment's. */
+static void step_label(buf *why, const cf_step *step, size_t i)
+{
+  const char *label = step_name(step) ? step_name(step) : step->use;
 
   buf_addf(why, "step %zu", i + 1);
   if (label) {
@@ -246,7 +262,7 @@ static void step_label(buf *why, const cf_step *step, size_t i)
  * memory ran out. */
 static cJSON *record_step(run_ctx *x, const cf_step *step, size_t i)
 {
-  const cJSON *name = cJSON_GetObjectItemCaseSensitive(step->json, "name");
+  const char *name = step_name(step);
   cJSON *rec = cJSON_CreateObject();
 
   if (!rec || !cJSON_AddItemToArray(x->r->exchanges, rec)) {
@@ -254,7 +270,7 @@ static cJSON *record_step(run_ctx *x, const cf_step *step, size_t i)
     return NULL;
   }
   if (!cJSON_AddNumberToObject(rec, "step", (double)(i + 1)) ||
-      (name && add_text(rec, "name", name->valuestring) < 0) ||
+      (name && add_text(rec, "name", name) < 0) ||
       (step->use && add_text(rec, "use", step->use) < 0))
     return NULL;
   return rec;
@@ -372,9 +388,86 @@ static void note_failure(run_ctx *x, const cf_request *rq,
     x->r->reproduce = x->t->reproduce(x->t, rq);
 }
 
-/* Runs step i: builds and sends its request, records the exchange,
- * judges the response. Returns the outcome of the step; x->why holds
- * "step N (name): reason" unless it passed. */
+/* Builds the request that sets the test controls of control (POST
+ * with its JSON), or resets them (control NULL: DELETE), into b.
+ * Returns 0, or -1 with the reason in err ("" when memory ran out). */
+static int build_control(const cJSON *control, const vars *vs, cf_built *b,
+                         char *err, size_t errlen)
+{
+  char *body;
+
+  b->method = control ? "POST" : "DELETE";
+  b->path = strdup(CONTROL_PATH);
+  if (!b->path)
+    return -1;
+  if (!control)
+    return 0;
+  body = cf_json_body(control, vs, err, errlen);
+  if (!body)
+    return -1;
+  b->body = (unsigned char *)body;
+  b->body_len = strlen(body);
+  return cf_built_add_header(b, "Content-Type", "application/json");
+}
+
+/* Builds and signs the request of step into b. Returns 0; 1 when the
+ * run cannot sign it as asked, or -1, with the reason in err ("" when
+ * memory ran out). */
+static int build_step(run_ctx *x, const cf_step *step, cf_built *b,
+                      char *err, size_t errlen)
+{
+  const cJSON *control = cJSON_GetObjectItemCaseSensitive(step->json,
+                                                          "control");
+  int rc;
+
+  if (step->kind == CF_STEP_EXCHANGE)
+    rc = cf_build_request(cJSON_GetObjectItemCaseSensitive(step->json,
+                                                           "request"),
+                          &x->vs, b, err, errlen);
+  else
+    rc = build_control(step->kind == CF_STEP_CONTROL ? control : NULL,
+                       &x->vs, b, err, errlen);
+  if (rc < 0)
+    return -1;
+  return cf_sign(x->env->signer, step->sign, x->t->host,
+                 x->t->path_prefix, b, err, errlen);
+}
+
+/* Records rq, sends it (once more after a transport error) and records
+ * the response into rs. Returns 0; -1 when no response came, with the
+ * reason in err ("" when memory ran out recording); first as for
+ * send_request. */
+static int exchange(run_ctx *x, cJSON *rec, const cf_request *rq,
+                    cf_response *rs, char *first, char *err,
+                    size_t errlen)
+{
+  if (record_request(rec, rq) < 0)
+    goto oom;
+  if (send_request(x, rec, rq, rs, first, err, errlen) < 0)
+    return -1;
+  if (record_response(rec, rs) < 0)
+    goto oom;
+  return 0;
+
+oom:
+  *err = '\0';
+  return -1;
+}
+
+/* Judges the answer to a control step: 200. A target that offers test
+ * controls and refuses one fails the case (SPEC.md section 16). */
+static cf_outcome judge_control(run_ctx *x, const cf_response *rs)
+{
+  if (rs->status == 200)
+    return CF_PASS;
+  buf_addf(&x->why, "expected 200 to the test control, got %d",
+           rs->status);
+  return CF_FAIL;
+}
+
+/* Runs step i: builds, signs and sends its request, records the
+ * exchange, judges the response. Returns the outcome of the step;
+ * x->why holds "step N (name): reason" unless it passed. */
 static cf_outcome run_step(run_ctx *x, size_t i)
 {
   const cf_step *step = &x->c->steps[i];
@@ -385,33 +478,32 @@ static cf_outcome run_step(run_ctx *x, size_t i)
   cf_request rq;
   char err[256] = "", first[256] = "";
   size_t mark = x->why.len;
-  int built = 0;
+  int built = 0, rc = rec ? build_step(x, step, &b, err, sizeof err) : -1;
 
   step_label(&x->why, step, i);
-  if (!rec || cf_build_request(cJSON_GetObjectItemCaseSensitive(
-                                   step->json, "request"),
-                               &x->vs, &b, err, sizeof err) < 0) {
+  if (rc == 1) {
+    buf_adds(&x->why, err);
+    o = CF_NOT_VERIFIED;
+    goto out;
+  }
+  if (rc < 0) {
     buf_addf(&x->why, "cannot build the request: %s",
              *err ? err : "out of memory");
     goto out;
   }
   cf_built_view(&b, &rq);
   built = 1;
-  if (record_request(rec, &rq) < 0)
-    goto oom;
-  if (send_request(x, rec, &rq, &rs, first, err, sizeof err) < 0) {
-    buf_addf(&x->why, "no response: %s", err);
+  if (exchange(x, rec, &rq, &rs, first, err, sizeof err) < 0) {
+    buf_adds(&x->why, *err ? "no response: "
+                           : "out of memory recording the exchange");
+    buf_adds(&x->why, err);
     goto out;
   }
-  if (record_response(rec, &rs) < 0)
-    goto oom;
-  o = judge_step(x, step, i, rec, &rs);
+  o = step->kind == CF_STEP_EXCHANGE ? judge_step(x, step, i, rec, &rs)
+                                     : judge_control(x, &rs);
   if (o == CF_PASS)
     buf_truncate(&x->why, mark);
-  goto out;
 
-oom:
-  buf_adds(&x->why, "out of memory recording the exchange");
 out:
   if (o == CF_ERROR && rec && *err)
     add_text(rec, "error", err);
@@ -420,6 +512,80 @@ out:
   cf_built_free(&b);
   cf_response_free(&rs);
   return o;
+}
+
+/* Adds to the reason of the case that the reset after it failed. */
+static void reset_failed(run_ctx *x, cf_outcome o, const char *what)
+{
+  buf_adds(&x->why, o == CF_PASS ? "" : "; then ");
+  buf_adds(&x->why, "the test controls were not reset after the case: ");
+  buf_add_safe(&x->why, what, strlen(what));
+}
+
+/* Resets the test controls after a case that set them (DELETE, signed
+ * like any request), recorded as its last exchange with "reset": true.
+ * Returns o, or ERROR when the reset was not answered 200. */
+static cf_outcome reset_controls(run_ctx *x, cf_outcome o)
+{
+  cJSON *rec = cJSON_CreateObject();
+  cf_built b = {0};
+  cf_response rs = {0};
+  cf_request rq;
+  char err[256] = "", first[256] = "", status[32];
+
+  if (!rec || !cJSON_AddItemToArray(x->r->exchanges, rec)) {
+    cJSON_Delete(rec);
+    rec = NULL;
+  }
+  if (!rec || !cJSON_AddTrueToObject(rec, "reset") ||
+      add_text(rec, "name", "reset the test controls") < 0 ||
+      build_control(NULL, &x->vs, &b, err, sizeof err) < 0 ||
+      cf_sign(x->env->signer, NULL, x->t->host, x->t->path_prefix, &b,
+              err, sizeof err) != 0) {
+    reset_failed(x, o, *err ? err : "out of memory");
+    o = CF_ERROR;
+    goto out;
+  }
+  cf_built_view(&b, &rq);
+  if (exchange(x, rec, &rq, &rs, first, err, sizeof err) < 0) {
+    reset_failed(x, o, *err ? err : "out of memory");
+    o = CF_ERROR;
+  } else if (rs.status != 200) {
+    snprintf(status, sizeof status, "status %d", rs.status);
+    reset_failed(x, o, status);
+    o = CF_ERROR;
+  }
+
+out:
+  cf_built_free(&b);
+  cf_response_free(&rs);
+  return o;
+}
+
+/* Appends to why the reason the case cannot be verified in env, if it
+ * needs what env lacks. Returns 1 when it does, else 0. */
+static int unverifiable(const cf_run_env *env, const cf_case *c, buf *why)
+{
+  const cJSON *name;
+
+  if (c->controls && !env->controls) {
+    buf_adds(why, "the target offers no test controls");
+    return 1;
+  }
+  if (c->signs && env->signer->count == 0) {
+    buf_adds(why, env->unsigned_why);
+    return 1;
+  }
+  for (size_t i = 0; i < c->step_count; i++) {
+    name = cJSON_GetObjectItemCaseSensitive(c->steps[i].sign, "principal");
+    if (!cJSON_IsString(name) ||
+        cf_signer_find(env->signer, name->valuestring))
+      continue;
+    buf_adds(why, "the credentials hold no principal ");
+    buf_add_safe(why, name->valuestring, strlen(name->valuestring));
+    return 1;
+  }
+  return 0;
 }
 
 /* Milliseconds since start. */
@@ -441,9 +607,14 @@ static int copy_vars(vars *vs, const vars *from)
   return 0;
 }
 
+/* The environment of a target that has none: unsigned, no controls. */
+static const cf_signer no_signer = {NULL, 0, CF_SIGN_REGION, -1};
+static const cf_run_env no_env = {&no_signer, "the run is not signed", 0};
+
 void cf_run_case(cf_target *t, const cf_case *c, cf_result *r)
 {
-  run_ctx x = {t, c, r, {0}, {0}};
+  const cf_run_env *env = t->env ? t->env : &no_env;
+  run_ctx x = {t, env, c, r, {0}, {0}};
   cf_outcome o = CF_ERROR;
   struct timespec start;
   char err[256] = "";
@@ -456,6 +627,10 @@ void cf_run_case(cf_target *t, const cf_case *c, cf_result *r)
     buf_adds(&x.why, "out of memory starting the case");
     goto out;
   }
+  if (unverifiable(env, c, &x.why)) {
+    o = CF_NOT_VERIFIED;
+    goto out;
+  }
   if (t->begin_case(t, err, sizeof err) < 0) {
     buf_addf(&x.why, "the target cannot start the case: %s", err);
     goto out;
@@ -463,6 +638,8 @@ void cf_run_case(cf_target *t, const cf_case *c, cf_result *r)
   o = CF_PASS;
   for (size_t i = 0; o == CF_PASS && i < c->step_count; i++)
     o = run_step(&x, i);
+  if (c->controls && !r->unreachable)
+    o = reset_controls(&x, o);
   t->end_case(t);
 
 out:
@@ -471,6 +648,40 @@ out:
   r->message = o == CF_PASS ? NULL : buf_take(&x.why);
   buf_free(&x.why);
   vars_free(&x.vs);
+}
+
+int cf_probe_controls(cf_target *t, const cf_signer *s, char *why,
+                      size_t n)
+{
+  cJSON *empty = cJSON_CreateObject();
+  cf_built b = {0};
+  cf_response rs = {0};
+  cf_request rq;
+  char err[256] = "";
+  int rc = 0;
+
+  if (!empty || build_control(empty, NULL, &b, err, sizeof err) < 0 ||
+      cf_sign(s, NULL, t->host, t->path_prefix, &b, err, sizeof err) ||
+      t->begin_case(t, err, sizeof err) < 0) {
+    snprintf(why, n, "the probe could not be sent: %s",
+             *err ? err : "out of memory");
+    goto out;
+  }
+  cf_built_view(&b, &rq);
+  if (t->exchange(t, &rq, &rs, err, sizeof err) < 0)
+    snprintf(why, n, "the probe POST %s {} got no answer: %s",
+             CONTROL_PATH, err);
+  else
+    snprintf(why, n, "the probe POST %s {} was answered %d", CONTROL_PATH,
+             rs.status);
+  rc = rs.status == 200;
+  t->end_case(t);
+
+out:
+  cJSON_Delete(empty);
+  cf_built_free(&b);
+  cf_response_free(&rs);
+  return rc;
 }
 
 void cf_skip_case(cf_result *r, const char *why)

@@ -15,7 +15,8 @@
 
 /* Opens the built-in backend, which takes no options. */
 static int open_builtin(cf_target *t, const char *spec,
-                        const cf_target_options *o, char *err,
+                        const cf_target_options *o,
+                        const cf_target_run *run, char *err,
                         size_t errlen)
 {
   if (o->first) {
@@ -23,22 +24,33 @@ static int open_builtin(cf_target *t, const char *spec,
              o->first);
     return -1;
   }
-  return cf_builtin_open(t, spec, err, errlen);
+  return cf_builtin_open_run(t, spec, run, err, errlen);
+}
+
+/* Opens the HTTP backend, which needs nothing of the run. */
+static int open_http(cf_target *t, const char *spec,
+                     const cf_target_options *o, const cf_target_run *run,
+                     char *err, size_t errlen)
+{
+  (void)run;
+  return cf_http_open(t, spec, o, err, errlen);
 }
 
 static const struct {
   const char *name;
   int (*open)(cf_target *t, const char *spec, const cf_target_options *o,
-              char *err, size_t errlen);
+              const cf_target_run *run, char *err, size_t errlen);
 } backends[] = {
   {"builtin", open_builtin},
-  {"http", cf_http_open},
-  {"https", cf_http_open},
+  {"http", open_http},
+  {"https", open_http},
 };
 
 const char cf_target_help[] =
     "  builtin      the reference implementation, in process; a fresh\n"
-    "               service for every case\n"
+    "               service for every case, which authenticates the\n"
+    "               principals of --credentials and has its test\n"
+    "               controls on (unless --no-auth, --no-controls)\n"
     "  http://HOST[:PORT][/PREFIX], https://...\n"
     "               a server over HTTP/1.1, one connection per worker,\n"
     "               kept alive; requests go out exactly as written. A\n"
@@ -57,18 +69,7 @@ const char cf_target_help[] =
     "  --timeout SECONDS      longest time one request may take\n"
     "                         (default 30; connecting: at most 10)\n"
     "  --cacert FILE          CA certificates to verify TLS with\n"
-    "  --insecure             do not verify TLS certificates (warned)\n"
-    "  --sigv4                sign requests with AWS Signature Version 4\n"
-    "                         for service omics; the next four options\n"
-    "                         default to AWS_REGION (or\n"
-    "                         AWS_DEFAULT_REGION), AWS_ACCESS_KEY_ID,\n"
-    "                         AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN\n"
-    "                         (the token only with a key id from the\n"
-    "                         environment)\n"
-    "  --region REGION\n"
-    "  --access-key-id ID\n"
-    "  --secret-access-key KEY\n"
-    "  --session-token TOKEN\n";
+    "  --insecure             do not verify TLS certificates (warned)\n";
 
 /* 1 when spec names the backend: equal to name, or name then ':'. */
 static int names_backend(const char *spec, const char *name)
@@ -79,7 +80,8 @@ static int names_backend(const char *spec, const char *name)
 }
 
 cf_target *cf_target_open(const char *spec, const cf_target_options *o,
-                          char *err, size_t errlen)
+                          const cf_target_run *run, char *err,
+                          size_t errlen)
 {
   cf_target *t = calloc(1, sizeof *t);
 
@@ -90,7 +92,7 @@ cf_target *cf_target_open(const char *spec, const cf_target_options *o,
   for (size_t i = 0; i < sizeof backends / sizeof backends[0]; i++) {
     if (!names_backend(spec, backends[i].name))
       continue;
-    if (backends[i].open(t, spec, o, err, errlen) == 0)
+    if (backends[i].open(t, spec, o, run, err, errlen) == 0)
       return t;
     cf_target_close(t);
     return NULL;
@@ -209,14 +211,6 @@ static int apply_text(cf_target_options *o, const char *name,
     return parse_timeout(o, value, err, errlen);
   if (strcmp(name, "cacert") == 0)
     return set_text(&o->cacert, name, value, err, errlen);
-  if (strcmp(name, "region") == 0)
-    return set_text(&o->region, name, value, err, errlen);
-  if (strcmp(name, "access-key-id") == 0)
-    return set_text(&o->access_key_id, name, value, err, errlen);
-  if (strcmp(name, "secret-access-key") == 0)
-    return set_text(&o->secret_access_key, name, value, err, errlen);
-  if (strcmp(name, "session-token") == 0)
-    return set_text(&o->session_token, name, value, err, errlen);
   return 1;
 }
 
@@ -226,8 +220,6 @@ static int apply_setting(cf_target_options *o, const char *name,
 {
   if (strcmp(name, "insecure") == 0)
     o->insecure = 1;
-  else if (strcmp(name, "sigv4") == 0)
-    o->sigv4 = 1;
   else
     return apply_text(o, name, value, err, errlen);
   return 0;

@@ -14,6 +14,7 @@
 #ifndef CF_TARGET_H
 #define CF_TARGET_H
 
+#include "mrsu.h"
 #include "vars.h"
 
 #include <stddef.h>
@@ -56,15 +57,22 @@ typedef struct cf_target_options {
   long timeout;                 /* seconds a request may take */
   int insecure;                 /* 1: TLS certificates not verified */
   const char *cacert;           /* CA certificates, or NULL */
-  int sigv4;                    /* 1: requests signed with SigV4 */
-  const char *region;           /* the rest: NULL when not given */
-  const char *access_key_id;
-  const char *secret_access_key;
-  const char *session_token;
   const char *first;            /* the first of these options given */
 } cf_target_options;
 
+/* What every backend is told of the run, beside its own options. */
+typedef struct cf_target_run {
+  const mrsu_principal *principals; /* NULL: authentication off */
+  size_t principal_count;
+  const char *region;           /* the region requests are signed for */
+  int controls;                 /* 1: the target may enable its test
+                                 * controls */
+} cf_target_run;
+
 typedef struct cf_target cf_target;
+
+/* How cases run on a target (run.h). */
+struct cf_run_env;
 
 struct cf_target {
   const char *name;             /* "builtin", ... */
@@ -72,6 +80,14 @@ struct cf_target {
   vars vars;                    /* the variables the target supplies */
   const char **stores;          /* ${store} of the cases in turn, or */
   size_t store_count;           /* none: vars holds the only one */
+  const char *host;             /* the Host header requests carry */
+  const char *path_prefix;      /* before every path on the wire */
+  long long clock;              /* the target's fixed clock (seconds
+                                 * since 1970), or -1: a real one */
+  int controls;                 /* 1: test controls known to be there;
+                                 * -1: unknown until probed */
+  const struct cf_run_env *env; /* signing and controls of the run, or
+                                 * NULL: unsigned, no test controls */
   void *impl;                   /* the backend's own state */
 
   /* Prepares the next case. Returns 0, or -1 with a reason in err when
@@ -98,12 +114,13 @@ struct cf_target {
 };
 
 /* Opens the target that spec names: "builtin", or a backend name
- * followed by ':' and its own address, with options o. Returns it, or
- * NULL with a reason in err (unknown backend, bad address, an option
- * the backend does not take, no memory). The caller closes it with
- * cf_target_close. */
+ * followed by ':' and its own address, with options o, for run. Returns
+ * it, or NULL with a reason in err (unknown backend, bad address, an
+ * option the backend does not take, no memory). The caller closes it
+ * with cf_target_close. */
 cf_target *cf_target_open(const char *spec, const cf_target_options *o,
-                          char *err, size_t errlen);
+                          const cf_target_run *run, char *err,
+                          size_t errlen);
 
 void cf_target_close(cf_target *t);
 
@@ -134,7 +151,17 @@ int cf_target_setting(cf_target_options *o, const char *name,
 extern const char cf_target_help[];
 
 /* The built-in reference backend: fills t, or returns -1 with a reason
- * in err. spec is the text given to cf_target_open. */
+ * in err. spec is the text given to cf_target_open; its services
+ * authenticate with run's principals and enable their test controls as
+ * run says. */
+int cf_builtin_open_run(cf_target *t, const char *spec,
+                        const cf_target_run *run, char *err,
+                        size_t errlen);
+
+/* The built-in backend as conform runs it by default: its services and
+ * t->env sign with the principals of CF_DEFAULT_CREDENTIALS (none when
+ * that file is absent) at the fixed clock, with test controls on. Fills
+ * t, or returns -1 with a reason in err (also: the file is malformed). */
 int cf_builtin_open(cf_target *t, const char *spec, char *err,
                     size_t errlen);
 

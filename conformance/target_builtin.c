@@ -3,22 +3,34 @@
  *
  * Every case gets a fresh service built from the default configuration
  * with a fixed clock, so cases are isolated from one another and every
- * run answers byte for byte the same. Requests and responses are copied
- * between the runner's types and the core's.
+ * run answers byte for byte the same. The service authenticates with
+ * the principals of the run's credentials and has its test controls on
+ * (SPEC.md section 16), unless the run says otherwise. Requests and
+ * responses are copied between the runner's types and the core's.
  */
 #include "target.h"
 
 #include "mrsu.h"
+#include "run.h"
+#include "sign.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* 2026-01-01T00:00:00Z: the clock of every built-in service. */
 #define BUILTIN_TIME 1767225600
 
+/* The Host header of requests to the built-in target. */
+#define BUILTIN_HOST "builtin.invalid"
+
 typedef struct builtin {
   mrsu_service *service;        /* the current case's, or NULL */
+  cf_target_run run;            /* how services are configured */
+  mrsu_credentials creds;       /* cf_builtin_open's own, or none */
+  cf_signer signer;             /* cf_builtin_open's run: */
+  cf_run_env env;               /* see there */
 } builtin;
 
 /* Starts a fresh service for the next case. */
@@ -29,6 +41,11 @@ static int builtin_begin(cf_target *t, char *err, size_t errlen)
 
   mrsu_config_default(&config);
   config.fixed_time = BUILTIN_TIME;
+  config.principals = b->run.principals;
+  config.principal_count = b->run.principal_count;
+  if (b->run.region)
+    config.region = b->run.region;
+  config.test_controls = b->run.controls;
   mrsu_service_free(b->service);
   b->service = mrsu_service_new(&config);
   if (!b->service) {
@@ -143,9 +160,13 @@ static void builtin_end(cf_target *t)
 /* Frees the backend state. */
 static void builtin_close(cf_target *t)
 {
-  if (t->impl)
-    builtin_end(t);
-  free(t->impl);
+  builtin *b = t->impl;
+
+  if (!b)
+    return;
+  builtin_end(t);
+  mrsu_credentials_free(&b->creds);
+  free(b);
   t->impl = NULL;
 }
 
@@ -164,8 +185,9 @@ static int builtin_vars(cf_target *t)
   return 0;
 }
 
-int cf_builtin_open(cf_target *t, const char *spec, char *err,
-                    size_t errlen)
+int cf_builtin_open_run(cf_target *t, const char *spec,
+                        const cf_target_run *run, char *err,
+                        size_t errlen)
 {
   if (strcmp(spec, "builtin") != 0) {
     snprintf(err, errlen, "target builtin takes no address");
@@ -176,11 +198,44 @@ int cf_builtin_open(cf_target *t, const char *spec, char *err,
   t->exchange = builtin_exchange;
   t->end_case = builtin_end;
   t->close = builtin_close;
+  t->host = BUILTIN_HOST;
+  t->path_prefix = "";
+  t->clock = BUILTIN_TIME;
+  t->controls = run->controls;
   t->impl = calloc(1, sizeof(builtin));
   t->description = strdup("builtin");
   if (!t->impl || !t->description || builtin_vars(t) < 0) {
     snprintf(err, errlen, "out of memory");
     return -1;
   }
+  ((builtin *)t->impl)->run = *run;
+  return 0;
+}
+
+int cf_builtin_open(cf_target *t, const char *spec, char *err,
+                    size_t errlen)
+{
+  static const char no_file[] = "the run is not signed: no credentials "
+                                "file (" CF_DEFAULT_CREDENTIALS
+                                " is absent)";
+  cf_target_run run = {NULL, 0, CF_SIGN_REGION, 1};
+  char why[200];
+  builtin *b;
+
+  if (cf_builtin_open_run(t, spec, &run, err, errlen) < 0)
+    return -1;
+  b = t->impl;
+  if (access(CF_DEFAULT_CREDENTIALS, F_OK) == 0 &&
+      mrsu_credentials_load(CF_DEFAULT_CREDENTIALS, &b->creds, why,
+                            sizeof why) < 0) {
+    snprintf(err, errlen, "%s: %s", CF_DEFAULT_CREDENTIALS, why);
+    return -1;
+  }
+  b->run.principals = b->creds.principals;
+  b->run.principal_count = b->creds.count;
+  b->signer = (cf_signer){b->creds.principals, b->creds.count,
+                          CF_SIGN_REGION, BUILTIN_TIME};
+  b->env = (cf_run_env){&b->signer, no_file, 1};
+  t->env = &b->env;
   return 0;
 }

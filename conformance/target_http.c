@@ -8,10 +8,9 @@
  * the vector gives one), the raw path (CURLOPT_PATH_AS_IS) and query,
  * the headers in order, and the body bytes. curl adds Host and
  * Content-Length; what else it would add by itself (Accept, Expect, a
- * form Content-Type) is suppressed. With --sigv4 each request is signed
- * (sigv4.h) when it is sent; the signing headers are not part of the
- * request the runner records. A request can also be written out as a
- * curl command that sends it again.
+ * form Content-Type) is suppressed; the runner has already added the
+ * signing headers (sign.h), so they go out as recorded. A request can
+ * also be written out as a curl command that sends it again.
  */
 #include "target.h"
 
@@ -25,12 +24,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #define DEFAULT_STORE "0123456789"
 #define DEFAULT_MISSING_STORE "9999999999"
 #define DEFAULT_MISSING_UPLOAD "8888888888"
-#define SERVICE "omics"
 #define CONNECT_TIMEOUT_MAX 10L         /* seconds */
 #define RESPONSE_BODY_MAX (256UL << 20) /* bytes kept of a response */
 #define INLINE_BODY_MAX 65536           /* bytes a command carries */
@@ -44,11 +41,10 @@ typedef struct http {
   int global;                   /* 1: curl_global_init succeeded */
   char *base;                   /* scheme://authority[/prefix] */
   char *host;                   /* the Host header curl sends */
+  char *prefix;                 /* the path before every path, or "" */
   long timeout;
   int insecure;
   const char *cacert;
-  sigv4_key key;                /* key.region set: signing is on */
-  const char *session_token;
   char errbuf[CURL_ERROR_SIZE];
 } http;
 
@@ -61,13 +57,6 @@ typedef struct sink {
   int no_memory;
   int sends;                    /* times the request went out */
 } sink;
-
-/* The signing headers of one request; the strings are owned. */
-typedef struct signing {
-  char date[SIGV4_DATE_LEN + 1];
-  char hash[SIGV4_HASH_LEN + 1];
-  char *authorization;
-} signing;
 
 /* 1 when the method, as written, defines a meaning for a body, so that
  * an empty one is still sent with Content-Length: 0. */
@@ -144,74 +133,18 @@ static int suppress(struct curl_slist **list, const cf_request *rq,
   return 0;
 }
 
-/* Signs rq at the time now into s: date, payload hash and the
- * Authorization value. Returns 0, or -1 when memory ran out. */
-static int sign(const http *h, const cf_request *rq, signing *s)
+/* Builds the header list: the request's headers in order, then the
+ * suppressions. Returns 0 or -1 (memory). */
+static int build_headers(const cf_request *rq, struct curl_slist **list)
 {
-  sigv4_header *all = calloc(rq->header_count + 4, sizeof *all);
-  sigv4_request srq;
-  size_t n = 0;
-  int rc = -1;
-
-  if (!all || sigv4_amz_date(time(NULL), s->date) < 0)
-    goto out;
-  if (sigv4_unsigned_payload(rq->method, rq->path))
-    snprintf(s->hash, sizeof s->hash, "%s", SIGV4_UNSIGNED_PAYLOAD);
-  else if (sigv4_hash_hex(rq->body, rq->body_len, s->hash) < 0)
-    goto out;
-  for (; n < rq->header_count; n++)
-    all[n] = (sigv4_header){rq->headers[n].name, rq->headers[n].value};
-  if (!has_header(rq, "Host"))
-    all[n++] = (sigv4_header){"Host", h->host};
-  all[n++] = (sigv4_header){"X-Amz-Date", s->date};
-  all[n++] = (sigv4_header){"X-Amz-Content-Sha256", s->hash};
-  if (h->session_token)
-    all[n++] = (sigv4_header){"X-Amz-Security-Token", h->session_token};
-  srq = (sigv4_request){rq->method, rq->path, rq->query, all, n, s->hash};
-  s->authorization = sigv4_authorization(&srq, &h->key, s->date);
-  rc = s->authorization ? 0 : -1;
-
-out:
-  free(all);
-  return rc;
-}
-
-/* Adds the signing headers of s. Returns 0 or -1. */
-static int add_signing(const http *h, const signing *s,
-                       struct curl_slist **list)
-{
-  if (add_line(list, "X-Amz-Date", s->date) < 0 ||
-      add_line(list, "X-Amz-Content-Sha256", s->hash) < 0 ||
-      (h->session_token &&
-       add_line(list, "X-Amz-Security-Token", h->session_token) < 0))
-    return -1;
-  return add_line(list, "Authorization", s->authorization);
-}
-
-/* Builds the header list: the vector's headers in order, the
- * suppressions, then the signing headers. Returns 0 or -1 (memory). */
-static int build_headers(const http *h, const cf_request *rq,
-                         struct curl_slist **list)
-{
-  signing s;
-  int rc = -1;
-
-  memset(&s, 0, sizeof s);
   for (size_t i = 0; i < rq->header_count; i++)
     if (add_line(list, rq->headers[i].name, rq->headers[i].value) < 0)
-      goto out;
+      return -1;
   if (suppress(list, rq, "Expect") < 0 ||
       suppress(list, rq, "Accept") < 0 ||
       suppress(list, rq, "Content-Type") < 0)
-    goto out;
-  if (h->key.region &&
-      (sign(h, rq, &s) < 0 || add_signing(h, &s, list) < 0))
-    goto out;
-  rc = 0;
-
-out:
-  free(s.authorization);
-  return rc;
+    return -1;
+  return 0;
 }
 
 /* Makes room for one more response header. Returns 0 or -1. */
@@ -467,7 +400,7 @@ static int http_exchange(cf_target *t, const cf_request *rq,
   buf_init(&k.body);
   h->errbuf[0] = '\0';
   curl_easy_reset(h->curl);
-  if (url && build_headers(h, rq, &headers) == 0) {
+  if (url && build_headers(rq, &headers) == 0) {
     rc = set_transfer(h, url, &k);
     if (!rc) rc = set_method(h, rq);
     if (!rc) rc = curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, headers);
@@ -562,12 +495,9 @@ static void add_body_options(buf *b, const cf_request *rq)
     buf_adds(b, " --data-binary ''");
 }
 
-/* Appends the TLS and signing options of the target. The credentials
- * are named by their environment variables, never written out. */
+/* Appends the time limit and TLS options of the target. */
 static void add_target_options(buf *b, const http *h)
 {
-  buf provider;
-
   buf_addf(b, " --max-time %ld", h->timeout);
   if (h->insecure)
     buf_adds(b, " --insecure");
@@ -575,17 +505,6 @@ static void add_target_options(buf *b, const http *h)
     buf_adds(b, " --cacert ");
     shell_quote(b, h->cacert, strlen(h->cacert));
   }
-  if (!h->key.region)
-    return;
-  buf_init(&provider);
-  buf_addf(&provider, "aws:amz:%s:%s", h->key.region, SERVICE);
-  buf_adds(b, " --aws-sigv4 ");
-  shell_quote(b, provider.data ? provider.data : "", provider.len);
-  b->failed |= provider.failed;
-  buf_free(&provider);
-  buf_adds(b, " --user \"$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY\"");
-  if (h->session_token)
-    buf_adds(b, " -H \"X-Amz-Security-Token: $AWS_SESSION_TOKEN\"");
 }
 
 /* Writes rq as a curl command line. */
@@ -653,6 +572,7 @@ static void http_close(cf_target *t)
     curl_global_cleanup();
   free(h->base);
   free(h->host);
+  free(h->prefix);
   free(h);
   t->impl = NULL;
 }
@@ -684,11 +604,14 @@ static int take_endpoint(http *h, CURLU *u, const char *scheme)
     if (strcmp(port, tls ? "443" : "80") != 0)
       buf_addf(&b, ":%s", port);
     h->host = buf_take(&b);
-    buf_addf(&b, "%s://%s%s", scheme, h->host ? h->host : "", path);
+    buf_adds(&b, path);
     while (b.len && b.data[b.len - 1] == '/')
       buf_truncate(&b, b.len - 1);
+    h->prefix = buf_take(&b);
+    buf_addf(&b, "%s://%s%s", scheme, h->host ? h->host : "",
+             h->prefix ? h->prefix : "");
     h->base = buf_take(&b);
-    rc = h->host && h->base ? 0 : -1;
+    rc = h->host && h->prefix && h->base ? 0 : -1;
   }
   curl_free(host);
   curl_free(port);
@@ -734,49 +657,6 @@ out:
   return rc;
 }
 
-/* The value of environment variable name, or NULL when unset or empty */
-static const char *env(const char *name)
-{
-  const char *v = getenv(name);
-
-  return v && *v ? v : NULL;
-}
-
-/* Takes the signing settings: each from its option, else from the
- * environment; a session token from the environment only goes with a
- * key id from it. Returns 0, or -1 with the reason in err. */
-static int take_signing(http *h, const cf_target_options *o, char *err,
-                        size_t errlen)
-{
-  if (!o->sigv4) {
-    if (!o->region && !o->access_key_id && !o->secret_access_key &&
-        !o->session_token)
-      return 0;
-    snprintf(err, errlen, "--region, --access-key-id, "
-             "--secret-access-key and --session-token go with --sigv4");
-    return -1;
-  }
-  h->key.service = SERVICE;
-  h->key.region = o->region ? o->region : env("AWS_REGION");
-  if (!h->key.region)
-    h->key.region = env("AWS_DEFAULT_REGION");
-  h->key.access_key_id = o->access_key_id ? o->access_key_id
-                                          : env("AWS_ACCESS_KEY_ID");
-  h->key.secret_access_key = o->secret_access_key
-                             ? o->secret_access_key
-                             : env("AWS_SECRET_ACCESS_KEY");
-  h->session_token = o->session_token ? o->session_token
-                     : o->access_key_id ? NULL : env("AWS_SESSION_TOKEN");
-  if (h->key.region && h->key.access_key_id && h->key.secret_access_key)
-    return 0;
-  snprintf(err, errlen, "--sigv4 needs %s", !h->key.region
-           ? "a region: --region, AWS_REGION or AWS_DEFAULT_REGION"
-           : !h->key.access_key_id
-           ? "a key id: --access-key-id or AWS_ACCESS_KEY_ID"
-           : "a secret key: --secret-access-key or AWS_SECRET_ACCESS_KEY");
-  return -1;
-}
-
 /* Sets the three variables and the description for reports. Returns 0
  * or -1 (memory). */
 static int describe(cf_target *t, const cf_target_options *o,
@@ -794,10 +674,12 @@ static int describe(cf_target *t, const cf_target_options *o,
       vars_set(&t->vars, "missingUpload", o->missing_upload
                ? o->missing_upload : DEFAULT_MISSING_UPLOAD) < 0)
     return -1;
+  t->host = h->host;
+  t->path_prefix = h->prefix;
+  t->clock = -1;
+  t->controls = -1;
   buf_init(&d);
   buf_adds(&d, spec);
-  if (h->key.region)
-    buf_addf(&d, " (SigV4, %s)", h->key.region);
   if (h->insecure)
     buf_adds(&d, " (TLS certificates not verified)");
   t->description = buf_take(&d);
@@ -824,8 +706,7 @@ int cf_http_open(cf_target *t, const char *spec,
   h->timeout = o->timeout;
   h->insecure = o->insecure;
   h->cacert = o->cacert;
-  if (parse_endpoint(h, spec, err, errlen) < 0 ||
-      take_signing(h, o, err, errlen) < 0)
+  if (parse_endpoint(h, spec, err, errlen) < 0)
     return -1;
   h->curl = curl_easy_init();
   if (!h->curl || describe(t, o, spec) < 0) {

@@ -5,7 +5,7 @@
  * their numbers (4.1 before 10.1), requirements in the file's order
  * within a section. The outcome of a requirement sums up the cases that
  * name it: a case not selected, or skipped, did not run; FAIL and ERROR
- * count as failed.
+ * count as failed; a case not verified is counted apart.
  */
 #include "trace.h"
 
@@ -38,6 +38,7 @@ typedef struct verdict {
   size_t cases;
   size_t passed;
   size_t failed;
+  size_t unverified;
 } verdict;
 
 /* What building the report needs. */
@@ -205,7 +206,7 @@ static int names(const cf_case *c, const char *id)
 /* Appends the ids of the cases naming id, and sums up their results. */
 static verdict add_vectors(trace_ctx *x, const char *id)
 {
-  verdict v = {0, 0, 0};
+  verdict v = {0, 0, 0, 0};
   const cf_result *r;
 
   for (size_t i = 0; i < x->s->case_count; i++) {
@@ -218,17 +219,27 @@ static verdict add_vectors(trace_ctx *x, const char *id)
       continue;
     v.passed += r->outcome == CF_PASS;
     v.failed += r->outcome == CF_FAIL || r->outcome == CF_ERROR;
+    v.unverified += r->outcome == CF_NOT_VERIFIED;
   }
   if (v.cases == 0)
     buf_adds(x->out, "none");
   return v;
 }
 
+/* Appends ", N not verified" and ", N not run" where N is not 0. */
+static void add_rest(trace_ctx *x, const verdict *v, size_t not_run)
+{
+  if (v->unverified)
+    buf_addf(x->out, ", %zu not verified", v->unverified);
+  if (not_run)
+    buf_addf(x->out, ", %zu not run", not_run);
+}
+
 /* Appends the outcome of a requirement: what its cases showed, or why
  * it has none. */
 static void add_outcome(trace_ctx *x, const verdict *v, const char *id)
 {
-  size_t not_run = v->cases - v->passed - v->failed;
+  size_t not_run = v->cases - v->passed - v->failed - v->unverified;
   const char *reason = cf_pending_reason(x->s, id);
 
   if (v->cases == 0 && reason) {
@@ -238,12 +249,16 @@ static void add_outcome(trace_ctx *x, const verdict *v, const char *id)
     buf_adds(x->out, "no vector");
   } else if (v->failed) {
     buf_addf(x->out, "%zu failed", v->failed);
+    add_rest(x, v, not_run);
+  } else if (v->passed == 0 && v->unverified) {
+    buf_addf(x->out, "%zu not verified", v->unverified);
     if (not_run)
       buf_addf(x->out, ", %zu not run", not_run);
   } else if (v->passed == 0) {
     buf_adds(x->out, "not run");
-  } else if (not_run) {
-    buf_addf(x->out, "%zu passed, %zu not run", v->passed, not_run);
+  } else if (not_run || v->unverified) {
+    buf_addf(x->out, "%zu passed", v->passed);
+    add_rest(x, v, not_run);
   } else {
     buf_adds(x->out, "all pass");
   }
@@ -286,11 +301,16 @@ static void add_preamble(trace_ctx *x, const cf_run_info *info, size_t n)
   buf_adds(x->out, "- target: ");
   add_cell(x->out, info->target);
   buf_addf(x->out, "\n- run: %zu selected, %zu passed, %zu failed, %zu "
-           "skipped\n\n", n, k->passed, k->failed + k->errors, k->skipped);
+           "skipped", n, k->passed, k->failed + k->errors, k->skipped);
+  if (k->not_verified)
+    buf_addf(x->out, ", %zu not verified", k->not_verified);
+  buf_adds(x->out, "\n\n");
   buf_addf(x->out, "Outcome: `all pass`, every vector that names the "
            "requirement ran and passed; `N failed`, N of them failed or "
            "erred; `not run`, none was selected; `P passed, M not run`, "
-           "some were not selected or were skipped; `pending`, no vector "
+           "some were not selected or were skipped; `N not verified`, "
+           "the target could not be put in the state they need; "
+           "`pending`, no vector "
            "can cover it yet (the reason is in `%s`); `no vector`, "
            "nothing names it.\n", x->s->pending_path);
 }

@@ -193,26 +193,60 @@ static int digest_hex(EVP_MD_CTX *md, char hex[65])
   return 0;
 }
 
+const char *const cf_control_names[] = {
+  "quota", "throttle", "deadline", "fault", NULL
+};
+
+/* The CF_CONTROL_* bits of a case's `controls` array. */
+static unsigned control_bits(const cJSON *list)
+{
+  const cJSON *item;
+  unsigned bits = 0;
+
+  cJSON_ArrayForEach(item, list)
+    for (size_t i = 0; cf_control_names[i]; i++)
+      if (strcmp(item->valuestring, cf_control_names[i]) == 0)
+        bits |= 1u << i;
+  return bits;
+}
+
+/* Fills step st from step object step, resolving `use` in frags. */
+static void resolve_step(cf_step *st, const cJSON *step,
+                         const cJSON *frags)
+{
+  const cJSON *use = cJSON_GetObjectItemCaseSensitive(step, "use");
+  const cJSON *control = cJSON_GetObjectItemCaseSensitive(step,
+                                                          "control");
+
+  st->json = step;
+  st->kind = CF_STEP_EXCHANGE;
+  if (use) {
+    st->use = use->valuestring;
+    st->json = cJSON_GetObjectItemCaseSensitive(frags, use->valuestring);
+  } else if (control) {
+    st->kind = cJSON_IsString(control) ? CF_STEP_RESET : CF_STEP_CONTROL;
+  }
+  st->sign = cJSON_GetObjectItemCaseSensitive(st->json, "sign");
+}
+
 /* Fills the steps of c from its case object, resolving `use` in the
- * fragments of its file. Returns 0 or -1 (no memory). */
+ * fragments of its file, and what the case needs of a target. Returns
+ * 0 or -1 (no memory). */
 static int resolve_steps(cf_case *c)
 {
   const cJSON *steps = cJSON_GetObjectItemCaseSensitive(c->json, "steps");
   const cJSON *frags = cJSON_GetObjectItemCaseSensitive(c->file->root,
                                                         "fragments");
-  const cJSON *step, *use;
+  const cJSON *step;
 
   c->steps = calloc((size_t)cJSON_GetArraySize(steps), sizeof *c->steps);
   if (!c->steps)
     return -1;
+  c->controls = control_bits(cJSON_GetObjectItemCaseSensitive(c->json,
+                                                              "controls"));
   cJSON_ArrayForEach(step, steps) {
-    use = cJSON_GetObjectItemCaseSensitive(step, "use");
-    c->steps[c->step_count].json = step;
-    if (use) {
-      c->steps[c->step_count].use = use->valuestring;
-      c->steps[c->step_count].json =
-          cJSON_GetObjectItemCaseSensitive(frags, use->valuestring);
-    }
+    resolve_step(&c->steps[c->step_count], step, frags);
+    c->signs |= c->steps[c->step_count].sign != NULL;
     c->step_count++;
   }
   return 0;

@@ -30,10 +30,31 @@ typedef struct cf_file {
   const char *group;            /* the group's id */
 } cf_file;
 
+/* The test controls a case may need (SPEC.md section 16), as bits. */
+enum {
+  CF_CONTROL_QUOTA = 1,
+  CF_CONTROL_THROTTLE = 2,
+  CF_CONTROL_DEADLINE = 4,
+  CF_CONTROL_FAULT = 8
+};
+
+/* The names of the controls, in the order of their bits, then NULL. */
+extern const char *const cf_control_names[];
+
+/* What a step does. */
+typedef enum cf_step_kind {
+  CF_STEP_EXCHANGE,             /* a request and its expectation */
+  CF_STEP_CONTROL,              /* POST /_mrsu/control with a JSON body */
+  CF_STEP_RESET                 /* DELETE /_mrsu/control */
+} cf_step_kind;
+
 /* One step of a case, after `use` is resolved. */
 typedef struct cf_step {
-  const cJSON *json;            /* the exchange: inline or a fragment */
+  const cJSON *json;            /* the exchange: inline or a fragment;
+                                 * or the control step itself */
   const char *use;              /* the fragment's name, or NULL */
+  cf_step_kind kind;
+  const cJSON *sign;            /* the step's `sign` object, or NULL */
 } cf_step;
 
 /* One case. */
@@ -46,6 +67,8 @@ typedef struct cf_case {
   const char *level;            /* "MUST" or "SHOULD" */
   cf_step *steps;
   size_t step_count;
+  unsigned controls;            /* CF_CONTROL_* bits the case needs */
+  int signs;                    /* 1: a step shapes its signature */
 } cf_case;
 
 /* One entry of the folder's PENDING file: what no case can cover yet. */

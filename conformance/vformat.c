@@ -18,6 +18,7 @@
 #include "request.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +27,7 @@
 const char *const cf_tags[] = {
   "happy-path", "constraint", "range", "length", "pattern", "enum",
   "type", "required", "json-syntax", "parts-list", "state", "not-found",
-  "routing", "precedence", "http", NULL
+  "routing", "precedence", "http", "auth", "fault-state", NULL
 };
 
 /* The state of checking one file. */
@@ -42,6 +43,9 @@ typedef struct vctx {
   const cJSON *fragments;       /* the file's fragments, or NULL */
   const vars *target;
   size_t via_step;              /* 1-based step using a fragment, or 0 */
+  int precedence;               /* 1: the case is tagged precedence */
+  unsigned controls;            /* bits the case declares */
+  unsigned controls_set;        /* bits its control steps set */
 } vctx;
 
 typedef void (*check_fn)(vctx *c, const cJSON *node);
@@ -323,7 +327,13 @@ static void check_tag(vctx *c, const cJSON *node)
 /* An array of distinct tags, possibly empty. */
 static void check_tags(vctx *c, const cJSON *node)
 {
-  check_array(c, node, check_tag, 0, 1);
+  const cJSON *tag;
+
+  if (!check_array(c, node, check_tag, 0, 1))
+    return;
+  cJSON_ArrayForEach(tag, node)
+    c->precedence |= cJSON_IsString(tag) &&
+                     strcmp(tag->valuestring, "precedence") == 0;
 }
 
 /* An array of one or more distinct requirement ids. */
@@ -383,6 +393,19 @@ static int has_control(const char *s)
   return 0;
 }
 
+/* 1 when name (any case) is a header the signer writes. */
+static int signing_header(const char *name)
+{
+  static const char *const names[] = {
+    "Authorization", "X-Amz-Date", "X-Amz-Content-Sha256",
+  };
+
+  for (size_t i = 0; i < COUNT(names); i++)
+    if (strcasecmp(name, names[i]) == 0)
+      return 1;
+  return 0;
+}
+
 /* Checks a [name, value] pair of strings; the value is a template.
  * header is 1 for a header, whose name must be a token and whose value
  * must hold no control character. */
@@ -399,6 +422,9 @@ static void check_pair(vctx *c, const cJSON *node, int header)
   mark = push_index(c, 0);
   if (want_string(c, name) && header && !token_ok(name->valuestring))
     fault(c, "a header name must be an HTTP token");
+  else if (header && signing_header(name->valuestring))
+    fault(c, "the runner writes %s when it signs; shape the signature "
+          "with the step's sign member", name->valuestring);
   pop(c, mark);
   mark = push_index(c, 1);
   if (want_string(c, value)) {
@@ -815,6 +841,263 @@ static void check_capture(vctx *c, const cJSON *node)
   }
 }
 
+/* {"omit": true}. */
+static void check_true(vctx *c, const cJSON *node)
+{
+  if (!cJSON_IsTrue(node))
+    fault(c, "must be true");
+}
+
+/* A string a header value can carry, possibly empty. */
+static void check_header_text(vctx *c, const cJSON *node)
+{
+  const char *s = want_string(c, node);
+
+  if (s && has_control(s))
+    fault(c, "a header value must hold no control character");
+}
+
+/* A shift of the signing time: a whole number of seconds, not 0, at
+ * most ten years either way. */
+static void check_offset(vctx *c, const cJSON *node)
+{
+  long long v;
+
+  if (jg_integer(node, -315360000, 315360000, &v) != JG_INT_OK || v == 0)
+    fault(c, "must be a whole number of seconds, not 0, from -315360000 "
+          "to 315360000");
+}
+
+/* One header the signer signs: host, x-amz-date or
+ * x-amz-content-sha256, in lower case. */
+static void check_signed_name(vctx *c, const cJSON *node)
+{
+  const char *s = want_string(c, node);
+
+  if (s && strcmp(s, "host") != 0 && strcmp(s, "x-amz-date") != 0 &&
+      strcmp(s, "x-amz-content-sha256") != 0)
+    fault(c, "must be host, x-amz-date or x-amz-content-sha256 (the "
+          "headers the runner signs)");
+}
+
+/* Headers sent but left out of the signature. */
+static void check_unsigned(vctx *c, const cJSON *node)
+{
+  check_array(c, node, check_signed_name, 1, 1);
+}
+
+/* A day of the credential scope: YYYYMMDD. */
+static void check_day(vctx *c, const cJSON *node)
+{
+  const char *s = want_string(c, node);
+
+  if (s && (strlen(s) != 8 || strspn(s, "0123456789") != 8))
+    fault(c, "must be a day written YYYYMMDD");
+}
+
+/* How the signature of a step's request is shaped: one of the members
+ * below (vectors/README.md, "Sign"), or several in a case that pins a
+ * precedence. */
+static void check_sign(vctx *c, const cJSON *node)
+{
+  static const member rules[] = {
+    {"principal", 0, check_line},
+    {"omit", 0, check_true},
+    {"accessKeyId", 0, check_line},
+    {"secret", 0, check_line},
+    {"region", 0, check_line},
+    {"service", 0, check_line},
+    {"scopeDate", 0, check_day},
+    {"dateOffsetSeconds", 0, check_offset},
+    {"unsignedHeaders", 0, check_unsigned},
+    {"payloadHash", 0, check_header_text},
+    {"authorization", 0, check_header_text},
+  };
+
+  if (!check_members(c, node, rules, COUNT(rules)))
+    return;
+  if (!node->child)
+    fault(c, "must hold a member");
+  else if (node->child->next && !c->precedence)
+    fault(c, "must hold exactly one member: one fault per case (several "
+          "only in a case tagged precedence)");
+}
+
+/* A count a control sets: a whole number from 0. */
+static void check_amount(vctx *c, const cJSON *node)
+{
+  long long v;
+
+  if (jg_integer(node, 0, INT64_MAX, &v) != JG_INT_OK)
+    fault(c, "must be a whole number from 0");
+}
+
+/* A rate of requests per second: a number above 0. */
+static void check_rate(vctx *c, const cJSON *node)
+{
+  if (!cJSON_IsNumber(node) || !(node->valuedouble > 0))
+    fault(c, "must be a number above 0");
+}
+
+/* One of the six operations of the family. */
+static void check_operation(vctx *c, const cJSON *node)
+{
+  static const char *const ops[] = {
+    "CreateMultipartReadSetUpload", "UploadReadSetPart",
+    "ListReadSetUploadParts", "CompleteMultipartReadSetUpload",
+    "AbortMultipartReadSetUpload", "ListMultipartReadSetUploads",
+  };
+  const char *s = want_string(c, node);
+
+  for (size_t i = 0; s && i < COUNT(ops); i++)
+    if (strcmp(s, ops[i]) == 0)
+      return;
+  if (s)
+    fault(c, "must name an operation of the family, such as "
+          "CompleteMultipartReadSetUpload");
+}
+
+/* The kind of an injected fault: storage. */
+static void check_fault_kind(vctx *c, const cJSON *node)
+{
+  const char *s = want_string(c, node);
+
+  if (s && strcmp(s, "storage") != 0)
+    fault(c, "must be \"storage\"");
+}
+
+/* Checks one control's object by rules: at least one member. */
+static void check_control_members(vctx *c, const cJSON *node,
+                                  const member *rules, size_t n)
+{
+  if (check_members(c, node, rules, n) && !node->child)
+    fault(c, "must set at least one member");
+}
+
+/* {"openUploadsPerStore", "readSetsPerStore", "partsPerUpload",
+ * "bytesPerUpload"}: quotas. */
+static void check_quota(vctx *c, const cJSON *node)
+{
+  static const member rules[] = {
+    {"openUploadsPerStore", 0, check_amount},
+    {"readSetsPerStore", 0, check_amount},
+    {"partsPerUpload", 0, check_amount},
+    {"bytesPerUpload", 0, check_amount},
+  };
+
+  check_control_members(c, node, rules, COUNT(rules));
+}
+
+/* {"rate", "burst"}: a token bucket. */
+static void check_throttle(vctx *c, const cJSON *node)
+{
+  static const member rules[] = {
+    {"rate", 1, check_rate},
+    {"burst", 0, check_amount},
+  };
+
+  check_control_members(c, node, rules, COUNT(rules));
+}
+
+/* {"completeMs", "completeDelayMs"}: the deadline of Complete. */
+static void check_deadline(vctx *c, const cJSON *node)
+{
+  static const member rules[] = {
+    {"completeMs", 0, check_amount},
+    {"completeDelayMs", 0, check_amount},
+  };
+
+  check_control_members(c, node, rules, COUNT(rules));
+}
+
+/* {"operation", "kind", "count"}: an injected failure. */
+static void check_fault(vctx *c, const cJSON *node)
+{
+  static const member rules[] = {
+    {"operation", 1, check_operation},
+    {"kind", 1, check_fault_kind},
+    {"count", 0, check_amount},
+  };
+
+  check_control_members(c, node, rules, COUNT(rules));
+}
+
+/* The bit of control name, or 0. */
+static unsigned control_bit(const char *name)
+{
+  for (size_t i = 0; cf_control_names[i]; i++)
+    if (strcmp(name, cf_control_names[i]) == 0)
+      return 1u << i;
+  return 0;
+}
+
+/* The body of a control step: the controls to set, each declared by
+ * the case. */
+static void check_control_body(vctx *c, const cJSON *node)
+{
+  static const member rules[] = {
+    {"quota", 0, check_quota},
+    {"throttle", 0, check_throttle},
+    {"deadline", 0, check_deadline},
+    {"fault", 0, check_fault},
+  };
+  const cJSON *child;
+  size_t mark;
+
+  if (!check_members(c, node, rules, COUNT(rules)))
+    return;
+  if (!node->child)
+    fault(c, "must set at least one control");
+  cJSON_ArrayForEach(child, node) {
+    c->controls_set |= control_bit(child->string);
+    mark = push(c, child->string);
+    if (control_bit(child->string) &&
+        !(c->controls & control_bit(child->string)))
+      fault(c, "the case does not declare the control \"%s\" in its "
+            "controls", child->string);
+    pop(c, mark);
+  }
+}
+
+/* The value of `control`: "reset" or the controls to set. */
+static void check_control(vctx *c, const cJSON *node)
+{
+  if (!c->controls)
+    fault(c, "a control step needs the case to declare its controls");
+  else if (cJSON_IsString(node) && strcmp(node->valuestring, "reset"))
+    fault(c, "must be \"reset\" or an object of controls");
+  else if (!cJSON_IsString(node))
+    check_control_body(c, node);
+}
+
+/* One control a case needs. */
+static void check_control_name(vctx *c, const cJSON *node)
+{
+  const char *s = want_string(c, node);
+
+  if (s && !control_bit(s))
+    fault(c, "must be quota, throttle, deadline or fault");
+  else if (s)
+    c->controls |= control_bit(s);
+}
+
+/* The controls a case needs: one or more, distinct. */
+static void check_controls(vctx *c, const cJSON *node)
+{
+  check_array(c, node, check_control_name, 1, 1);
+}
+
+/* {"control": ..., "name": ...}: a step that sets the test controls. */
+static void check_control_step(vctx *c, const cJSON *node)
+{
+  static const member rules[] = {
+    {"name", 0, check_line},
+    {"control", 1, check_control},
+  };
+
+  check_members(c, node, rules, COUNT(rules));
+}
+
 /* A step that is not a `use`, or a fragment. */
 static void check_exchange(vctx *c, const cJSON *node)
 {
@@ -823,6 +1106,7 @@ static void check_exchange(vctx *c, const cJSON *node)
     {"request", 1, check_request},
     {"expect", 1, check_expect},
     {"capture", 0, check_capture},
+    {"sign", 0, check_sign},
   };
 
   check_members(c, node, rules, COUNT(rules));
@@ -846,6 +1130,9 @@ static void check_step(vctx *c, const cJSON *node)
 
   if (cJSON_IsObject(node) && cJSON_GetObjectItemCaseSensitive(node, "use"))
     check_members(c, node, rules, COUNT(rules));
+  else if (cJSON_IsObject(node) &&
+           cJSON_GetObjectItemCaseSensitive(node, "control"))
+    check_control_step(c, node);
   else
     check_exchange(c, node);
 }
@@ -1011,6 +1298,8 @@ static int flow_step(vctx *c, const cJSON *step, size_t index,
   buf here;
   int rc;
 
+  if (cJSON_GetObjectItemCaseSensitive(step, "control"))
+    return 0;
   if (!use) {
     mark = push_index(c, index);
     rc = flow_exchange(c, step, known);
@@ -1053,6 +1342,21 @@ out:
   vars_free(&known);
 }
 
+/* Faults on each control the case declares and no step sets. */
+static void check_controls_used(vctx *c)
+{
+  size_t mark;
+
+  for (size_t i = 0; cf_control_names[i]; i++) {
+    if (!(c->controls & ~c->controls_set & (1u << i)))
+      continue;
+    mark = push(c, "controls");
+    fault(c, "declares \"%s\", but no control step sets it",
+          cf_control_names[i]);
+    pop(c, mark);
+  }
+}
+
 /* Checks one case; when it is well-formed and the fragments are too,
  * checks its variable flow. */
 static void check_case(vctx *c, const cJSON *node)
@@ -1064,6 +1368,7 @@ static void check_case(vctx *c, const cJSON *node)
     {"requirements", 1, check_requirements},
     {"level", 1, check_level},
     {"tags", 1, check_tags},
+    {"controls", 0, check_controls},
     {"steps", 1, check_steps},
   };
   const cJSON *id = cJSON_GetObjectItemCaseSensitive(node, "id");
@@ -1072,8 +1377,11 @@ static void check_case(vctx *c, const cJSON *node)
   snprintf(c->case_label, sizeof c->case_label, "#%zu", c->case_index++);
   c->case_id = cJSON_IsString(id) && id_ok(id->valuestring)
                ? id->valuestring : c->case_label;
-  if (check_members(c, node, rules, COUNT(rules)) &&
-      c->faults == before && c->fragment_faults == 0)
+  c->controls = c->controls_set = 0;
+  c->precedence = 0;
+  if (check_members(c, node, rules, COUNT(rules)))
+    check_controls_used(c);
+  if (c->faults == before && c->fragment_faults == 0)
     flow_case(c, cJSON_GetObjectItemCaseSensitive(node, "steps"));
   c->case_id = NULL;
 }

@@ -21,7 +21,7 @@ import re
 import sys
 
 PREFIXES = ("ROUTE", "URI", "QUERY", "HTTP", "JSON", "BODY", "PARTS",
-            "STATE", "ERR", "PREC", "CREATE", "PART", "LIST", "ABORT",
+            "STATE", "ERR", "PREC", "CREATE", "PART", "LIST", "ABORT", "AUTH",
             "CHECKSUM", "LIMIT", "FAULT", "COMPLETE")
 ID_RE = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+$")
 LEVELS = ("MUST", "SHOULD")

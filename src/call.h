@@ -10,12 +10,14 @@
 #define CALL_H
 
 #include "fields.h"
+#include "limits.h"
 #include "mrsu.h"
 #include "store.h"
 
 #include <cjson/cJSON.h>
 
-/* The eight errors of the API, in the order of the model. */
+/* The eight errors of the API, in the order of the model, then the
+ * other types of 403 that authentication answers with. */
 typedef enum err_kind {
   ERR_VALIDATION,       /* 400 */
   ERR_QUOTA,            /* 402 */
@@ -24,7 +26,11 @@ typedef enum err_kind {
   ERR_NOT_SUPPORTED,    /* 405 */
   ERR_TIMEOUT,          /* 408 */
   ERR_THROTTLING,       /* 429 */
-  ERR_INTERNAL          /* 500 */
+  ERR_INTERNAL,         /* 500 */
+  ERR_AUTH_MISSING,     /* 403 MissingAuthenticationTokenException */
+  ERR_AUTH_INCOMPLETE,  /* 403 IncompleteSignatureException */
+  ERR_AUTH_UNKNOWN_KEY, /* 403 UnrecognizedClientException */
+  ERR_AUTH_MISMATCH     /* 403 InvalidSignatureException */
 } err_kind;
 
 typedef struct call {
@@ -32,9 +38,12 @@ typedef struct call {
   mrsu_response *response;
   st_db *db;
   const mrsu_config *config;
+  controls *ctl;                /* the limits in force */
+  size_t principal;             /* who sent it; anonymous: the count */
   const char *store_id;         /* decoded label */
   const char *upload_id;        /* decoded label, or NULL */
   int64_t now;
+  int64_t started;              /* monotonic, when handling began */
   char err[320];                /* scratch for the message of a 400 */
 } call;
 
@@ -76,11 +85,19 @@ int reply_store_result(call *c, st_result rc);
 /* Formats seconds since 1970 as ISO 8601 UTC into out (21 bytes). */
 void call_format_time(int64_t seconds, char out[21]);
 
+/* Answers 402: the quota of what (words for the message) is limit.
+ * Returns 0, or -1 when memory ran out. */
+int reply_quota(call *c, const char *what, unsigned long long limit);
+
+/* Answers 500 for a storage step that failed. Returns 0 or -1. */
+int reply_storage_failed(call *c, const char *what);
+
 int op_create(call *c);
 int op_upload_part(call *c);
 int op_list_parts(call *c);
 int op_complete(call *c);
 int op_abort(call *c);
 int op_list_uploads(call *c);
+int op_control(call *c);
 
 #endif

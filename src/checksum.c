@@ -13,6 +13,9 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 
+#include <stdio.h>
+#include <string.h>
+
 /* A checksum_ctx is an EVP_MD_CTX; the type is never dereferenced. */
 
 checksum_ctx *checksum_begin(void)
@@ -61,4 +64,18 @@ int checksum_of(const void *data, size_t len, char out[CHECKSUM_LEN + 1])
     return -1;
   }
   return checksum_end(ctx, out);
+}
+
+int checksum_to_hex(const char *checksum, char out[CHECKSUM_HEX_LEN + 1])
+{
+  unsigned char digest[CHECKSUM_LEN];
+
+  if (strlen(checksum) != CHECKSUM_LEN || checksum[42] == '=' ||
+      checksum[43] != '=' ||
+      EVP_DecodeBlock(digest, (const unsigned char *)checksum,
+                      CHECKSUM_LEN) != 33)
+    return -1;
+  for (int i = 0; i < 32; i++)
+    snprintf(out + 2 * i, 3, "%02x", digest[i]);
+  return 0;
 }

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #define CHECKSUM_LEN 44
+#define CHECKSUM_HEX_LEN 64
 
 typedef struct checksum_ctx checksum_ctx;
 
@@ -26,5 +27,10 @@ void checksum_free(checksum_ctx *ctx);
 
 /* The checksum of len bytes at data in one call. Returns 0 or -1. */
 int checksum_of(const void *data, size_t len, char out[CHECKSUM_LEN + 1]);
+
+/* Writes the SHA-256 that checksum holds as 64 lower-case hex digits
+ * into out. Returns 0, or -1 when checksum is not the base64 of 32
+ * bytes (44 characters, the last one '='). */
+int checksum_to_hex(const char *checksum, char out[CHECKSUM_HEX_LEN + 1]);
 
 #endif

@@ -144,3 +144,21 @@ field_result field_container(const cJSON *object, const field_place *place,
   *out = node;
   return FIELD_OK;
 }
+
+field_result field_known(const cJSON *object, const char *prefix,
+                         const char *const *names, size_t count,
+                         char *err, size_t errlen)
+{
+  field_place place = {prefix, NULL, 0, err, errlen};
+  size_t i;
+
+  for (const cJSON *m = object->child; m; m = m->next) {
+    for (i = 0; i < count && strcmp(m->string, names[i]); i++)
+      continue;
+    if (i == count) {
+      place.name = m->string;
+      return field_fail(&place, "is not a member this input defines");
+    }
+  }
+  return FIELD_OK;
+}

@@ -51,6 +51,14 @@ field_result field_integer(const cJSON *object, const field_place *place,
 field_result field_container(const cJSON *object, const field_place *place,
                              int type, const cJSON **out);
 
+/* FIELD_OK when every member of object is named in names (count of
+ * them), else FIELD_BAD naming the first other member as prefix.NAME
+ * in err. For inputs where an unknown member is a mistake to report,
+ * not a member to ignore. */
+field_result field_known(const cJSON *object, const char *prefix,
+                         const char *const *names, size_t count,
+                         char *err, size_t errlen);
+
 /* Writes "PATH: " followed by the formatted rule into place->err.
  * Returns FIELD_BAD. */
 field_result field_fail(const field_place *place, const char *fmt, ...);

@@ -3,8 +3,9 @@
  *
  * Order of checks, first failure answers: the body (strict JSON, then
  * each member of each listed part in list order), the sequence store and
- * the upload (404), then the state and parts-list rules (400). A failed
- * Complete changes nothing.
+ * the upload (404), then the state and parts-list rules (400), the
+ * quota of read sets (402), the deadline (408) and last the storage of
+ * the read set (500). A failed Complete changes nothing.
  */
 #include "call.h"
 
@@ -75,12 +76,42 @@ static field_result read_parts(call *c, const cJSON *body,
   return FIELD_OK;
 }
 
+/* Applies what a Complete that passed its rules may still meet: the
+ * quota of read sets (an upload still OPEN makes one), the deadline,
+ * and the storage of the read set. Returns 1 when the Complete may
+ * commit, 0 after answering, -1 when memory ran out. */
+static int hold_back(call *c, const st_upload *upload,
+                     const char *read_set)
+{
+  const mrsu_storage *hooks = &c->config->storage;
+  const limits *l = &c->ctl->now;
+  size_t open, read_sets;
+  long long took;
+
+  st_store_counts(c->db, c->store_id, &open, &read_sets);
+  if (st_upload_state(upload) == ST_OPEN && read_sets >= l->read_sets)
+    return reply_quota(c, "read sets of the sequence store", l->read_sets);
+  took = (controls_clock(c->ctl) - c->started) / 1000000 + l->delay_ms;
+  if (took > l->deadline_ms)
+    return reply_error(c, ERR_TIMEOUT, "the Complete took %lld ms, over "
+                       "its deadline of %lld ms; nothing was changed",
+                       took, (long long)l->deadline_ms);
+  if (st_upload_state(upload) != ST_OPEN)
+    return 1;
+  if (limits_fault(&c->ctl->now, FAULT_COMPLETE) ||
+      (hooks->keep_read_set &&
+       hooks->keep_read_set(hooks->arg, c->request, c->store_id,
+                            c->upload_id, read_set) < 0))
+    return reply_storage_failed(c, "the read set");
+  return 1;
+}
+
 int op_complete(call *c)
 {
   st_listed_part *list = NULL;
   st_upload *upload;
   char read_set[ST_ID_LEN + 1];
-  cJSON *body, *answer;
+  cJSON *body, *answer = NULL;
   size_t count = 0;
   int failed, rc = -1;
   field_result fr;
@@ -103,15 +134,18 @@ int op_complete(call *c)
     goto out;
   }
   answer = cJSON_CreateObject();
-  if (answer && !cJSON_AddStringToObject(answer, "readSetId", read_set)) {
-    cJSON_Delete(answer);
-    answer = NULL;
-  }
+  if (!answer || !cJSON_AddStringToObject(answer, "readSetId", read_set))
+    goto out;
+  rc = hold_back(c, upload, read_set);
+  if (rc < 1)
+    goto out;
   /* The state changes only once the answer exists. */
-  rc = answer ? reply_json(c, answer) : -1;
+  rc = reply_json(c, answer);
+  answer = NULL;
   if (rc == 0)
     st_complete_commit(c->db, upload);
 out:
+  cJSON_Delete(answer);
   free(list);
   cJSON_Delete(body);
   return rc;

@@ -200,6 +200,7 @@ int op_create(call *c)
   cJSON *body, *meta = NULL, *answer = NULL;
   char upload_id[ST_ID_LEN + 1];
   st_upload *upload;
+  size_t open, read_sets;
   int failed, type = 0, rc = -1;
   field_result fr;
   st_result sr;
@@ -212,9 +213,17 @@ int op_create(call *c)
     rc = reply_field_failure(c, fr);
     goto out;
   }
-  sr = st_store_exists(c->db, c->store_id) ? st_next_upload_id(c->db,
-                                                             upload_id)
-                                           : ST_NOT_FOUND;
+  if (!st_store_exists(c->db, c->store_id)) {
+    rc = reply_store_result(c, ST_NOT_FOUND);
+    goto out;
+  }
+  st_store_counts(c->db, c->store_id, &open, &read_sets);
+  if (open >= c->ctl->now.open_uploads) {
+    rc = reply_quota(c, "open uploads of the sequence store",
+                     c->ctl->now.open_uploads);
+    goto out;
+  }
+  sr = st_next_upload_id(c->db, upload_id);
   if (sr != ST_OK) {
     rc = reply_store_result(c, sr);
     goto out;
@@ -251,6 +260,41 @@ static int read_part_query(call *c, int *source, long *number)
   return rc;
 }
 
+/* Checks the quotas of the upload for part (source, number) of size
+ * bytes. Returns 1 when they allow it, 0 after answering 402, -1 when
+ * memory ran out. */
+static int check_part_quota(call *c, const st_upload *upload, int source,
+                            long number, uint64_t size)
+{
+  const limits *l = &c->ctl->now;
+  const st_part *old = st_part_find(upload, (st_source)source,
+                                    (int)number);
+  uint64_t bytes;
+  size_t parts;
+
+  st_upload_totals(upload, &parts, &bytes);
+  if (!old && parts >= l->parts)
+    return reply_quota(c, "parts of the upload", l->parts);
+  bytes -= old ? old->size : 0;
+  if (size > l->bytes || bytes > l->bytes - size)
+    return reply_quota(c, "bytes of the upload", l->bytes);
+  return 1;
+}
+
+/* Makes the accepted part durable, unless a fault is injected. Returns
+ * 1 when it is, 0 after answering 500, -1 when memory ran out. */
+static int keep_part(call *c, int source, long number)
+{
+  const mrsu_storage *hooks = &c->config->storage;
+
+  if (limits_fault(&c->ctl->now, FAULT_PART) ||
+      (hooks->keep_part &&
+       hooks->keep_part(hooks->arg, c->request, c->store_id, c->upload_id,
+                        source_values[source], (int)number) < 0))
+    return reply_storage_failed(c, "the part");
+  return 1;
+}
+
 int op_upload_part(call *c)
 {
   const mrsu_request *r = c->request;
@@ -276,6 +320,9 @@ int op_upload_part(call *c)
   }
   if (sr != ST_OK)
     return reply_store_result(c, sr);
+  rc = check_part_quota(c, upload, source, number, r->body_len);
+  if (rc < 1)
+    return rc;
   if (r->body_checksum)
     snprintf(sum, sizeof sum, "%s", r->body_checksum);
   else if (checksum_of(r->body, r->body_len, sum) < 0)
@@ -284,6 +331,11 @@ int op_upload_part(call *c)
   if (!answer || !cJSON_AddStringToObject(answer, "checksum", sum)) {
     cJSON_Delete(answer);
     return -1;
+  }
+  rc = keep_part(c, source, number);
+  if (rc < 1) {
+    cJSON_Delete(answer);
+    return rc;
   }
   if (reply_json(c, answer) < 0)
     return -1;

@@ -57,9 +57,16 @@ static int open_service(rs_server *srv, char *err, size_t errlen)
   const rs_options *opt = srv->opt;
   mrsu_config config;
   id_starts ids;
+  char why[300];
 
   if (pick_id_starts(opt, &ids)) {
     snprintf(err, errlen, "no random numbers for the ids");
+    return -1;
+  }
+  if (opt->credentials &&
+      mrsu_credentials_load(opt->credentials, &srv->credentials, why,
+                            sizeof why)) {
+    snprintf(err, errlen, "--credentials: %s", why);
     return -1;
   }
   mrsu_config_default(&config);
@@ -70,6 +77,20 @@ static int open_service(rs_server *srv, char *err, size_t errlen)
   config.fixed_time = opt->deterministic ? FIXED_TIME : -1;
   config.max_json_body = opt->max_json_body;
   config.max_part_size = opt->max_part_size;
+  config.principals = srv->credentials.principals;
+  config.principal_count = srv->credentials.count;
+  config.region = opt->region;
+  config.clock_skew = opt->clock_skew;
+  config.quota_open_uploads = opt->quota_open_uploads;
+  config.quota_read_sets = opt->quota_read_sets;
+  config.quota_parts = opt->quota_parts;
+  config.quota_bytes = opt->quota_bytes;
+  config.throttle_rate = opt->throttle_rate;
+  config.throttle_burst = opt->throttle_burst;
+  config.complete_deadline_ms = (int64_t)opt->complete_deadline_ms;
+  config.test_controls = opt->test_controls;
+  config.storage = (mrsu_storage){rs_files_keep_part,
+                                  rs_files_keep_read_set, srv};
   srv->service = mrsu_service_new(&config);
   if (!srv->service) {
     snprintf(err, errlen, "the core could not start (out of memory)");
@@ -103,6 +124,7 @@ static void close_server(rs_server *srv)
   char *dir = srv->data_dir_is_temp ? strdup(srv->data_dir) : NULL;
 
   mrsu_service_free(srv->service);
+  mrsu_credentials_free(&srv->credentials);
   if (rs_files_close(srv))
     fprintf(stderr, "refserver: data directory %s: not removed: %s\n",
             dir ? dir : "", strerror(errno));
@@ -180,9 +202,19 @@ static void announce(const rs_server *srv, struct MHD_Daemon *daemon)
   fflush(stdout);
   if (!opt->quiet)
     fprintf(stderr, "refserver: listening on %s%s%s:%u, %zu sequence "
-            "store(s), %u thread(s), data in %s\n", v6 ? "[" : "",
-            opt->address, v6 ? "]" : "", port, opt->store_count,
-            opt->threads, srv->data_dir);
+            "store(s), %zu principal(s), %u thread(s), data in %s%s\n",
+            v6 ? "[" : "", opt->address, v6 ? "]" : "", port,
+            opt->store_count, srv->credentials.count, opt->threads,
+            srv->data_dir, opt->test_controls ? ", test controls on" : "");
+}
+
+/* Says loudly, whatever --quiet says, that nobody is authenticated. */
+static void warn_open(const rs_options *opt)
+{
+  if (!opt->credentials)
+    fprintf(stderr, "WARNING: refserver runs without --credentials: "
+            "requests are not authenticated and anyone who reaches %s may "
+            "use every sequence store\n", opt->address);
 }
 
 /* Runs the server until a signal. Returns the exit status. */
@@ -199,6 +231,7 @@ static int serve(const rs_options *opt)
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, NULL);
   signal(SIGPIPE, SIG_IGN);
+  warn_open(opt);
   if (open_server(&srv, opt, err, sizeof err)) {
     fprintf(stderr, "refserver: %s\n", err);
     goto out;

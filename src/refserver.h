@@ -37,6 +37,17 @@ typedef struct rs_options {
   unsigned threads;
   int deterministic;
   int quiet;
+  const char *credentials;      /* a credentials file; NULL: none */
+  const char *region;
+  unsigned clock_skew;          /* seconds */
+  int test_controls;
+  uint64_t quota_open_uploads;
+  uint64_t quota_read_sets;
+  uint64_t quota_parts;
+  uint64_t quota_bytes;
+  double throttle_rate;         /* requests a second; 0: none */
+  uint64_t throttle_burst;
+  uint64_t complete_deadline_ms;
 } rs_options;
 
 /* What the command line parser found. */
@@ -50,6 +61,7 @@ typedef enum rs_parsed {
 /* The running server, shared by every thread of the daemon. */
 typedef struct rs_server {
   const rs_options *opt;
+  mrsu_credentials credentials; /* the principals of the service */
   mrsu_service *service;
   char *data_dir;               /* owned */
   int data_dir_is_temp;
@@ -101,6 +113,9 @@ void rs_options_free(rs_options *opt);
 
 /* Writes the --help text to f. */
 void rs_options_help(FILE *f);
+
+/* 1 when the options' address is a loopback address, else 0. */
+int rs_options_loopback(const rs_options *opt);
 
 /* refserver_http.c */
 
@@ -163,10 +178,18 @@ int rs_files_close(rs_server *srv);
  * descriptor and sets *path (the caller frees), or -1 (errno set). */
 int rs_files_temp(const rs_server *srv, char **path);
 
-/* Moves the part's file of an UploadReadSetPart the core accepted to
- * DATA/STORE/UPLOAD/SOURCE-NUMBER, replacing an older one. Returns 0, or
- * -1 (errno set). */
-int rs_files_keep_part(const rs_server *srv, rs_request *rq);
+/* The storage hooks of the core (mrsu_storage; arg is the server, the
+ * request's context its rs_request). rs_files_keep_part moves the
+ * part's temporary file to DATA/STORE/UPLOAD/SOURCE-NUMBER, replacing
+ * an older one; rs_files_keep_read_set writes DATA/STORE/UPLOAD/
+ * read-set.json, {"readSetId": "..."}, through a temporary file. Each
+ * returns 0, or -1 (errno set, the request's note says what failed). */
+int rs_files_keep_part(void *arg, const mrsu_request *request,
+                       const char *store_id, const char *upload_id,
+                       const char *source, int number);
+int rs_files_keep_read_set(void *arg, const mrsu_request *request,
+                           const char *store_id, const char *upload_id,
+                           const char *read_set_id);
 
 /* Removes DATA/STORE/UPLOAD of an aborted upload. Returns 0 or -1. */
 int rs_files_drop_upload(const rs_server *srv, const rs_request *rq);

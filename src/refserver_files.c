@@ -2,11 +2,12 @@
  * refserver_files.c: the data directory of refserver.
  *
  * A part's body streams to a temporary file DATA/.part-XXXXXX. When the
- * core accepts the part, the file moves to DATA/STORE/UPLOAD/SOURCE-N
- * (SOURCE1-3, say), replacing the part it supersedes; an aborted upload's
- * directory is removed. STORE and UPLOAD are the decoded URI labels and
- * SOURCE and N the decoded query parameters, all checked by the core
- * before a file moves.
+ * core accepts the part, it calls the storage hook that moves the file
+ * to DATA/STORE/UPLOAD/SOURCE-N (SOURCE1-3, say), replacing the part it
+ * supersedes; when it completes an upload, the hook that writes
+ * DATA/STORE/UPLOAD/read-set.json. The core passes STORE, UPLOAD,
+ * SOURCE and N decoded and checked. An aborted upload's directory is
+ * removed after the core answered.
  */
 #define _XOPEN_SOURCE 700
 
@@ -24,6 +25,7 @@
 #include <unistd.h>
 
 #define TEMP_NAME "/.part-XXXXXX"
+#define READ_SET_FILE "read-set.json"
 
 /* A part's place: its upload's directory and its file name. */
 typedef struct part_place {
@@ -33,11 +35,12 @@ typedef struct part_place {
   long number;
 } part_place;
 
-/* The three places under the data directory. */
+/* The places under the data directory. */
 typedef enum place_level {
   STORE_DIR,                    /* DATA/STORE */
   UPLOAD_DIR,                   /* DATA/STORE/UPLOAD */
-  PART_FILE                     /* DATA/STORE/UPLOAD/SOURCE-N */
+  PART_FILE,                    /* DATA/STORE/UPLOAD/SOURCE-N */
+  READ_SET                      /* DATA/STORE/UPLOAD/read-set.json */
 } place_level;
 
 /* Creates dir unless it exists. Returns 0 or -1 (errno set). */
@@ -168,32 +171,6 @@ static int read_labels(const char *path, part_place *at)
   return text_is_id(at->store) && text_is_id(at->upload) ? 0 : -1;
 }
 
-/* Reads partSource and partNumber from a raw query. Returns 0, or -1
- * when either is missing or malformed. */
-static int read_query(const char *query, part_place *at)
-{
-  const char *p = query, *end, *eq;
-  char key[16], number[8];
-  char *stop;
-
-  at->source[0] = number[0] = '\0';
-  for (; p && *p; p = *end ? end + 1 : end) {
-    end = p + strcspn(p, "&");
-    eq = memchr(p, '=', (size_t)(end - p));
-    if (!eq || decode_into(p, (size_t)(eq - p), key, sizeof key))
-      continue;
-    if (!strcmp(key, "partSource"))
-      decode_into(eq + 1, (size_t)(end - eq - 1), at->source,
-                  sizeof at->source);
-    else if (!strcmp(key, "partNumber"))
-      decode_into(eq + 1, (size_t)(end - eq - 1), number, sizeof number);
-  }
-  at->number = strtol(number, &stop, 10);
-  if (strcmp(at->source, "SOURCE1") && strcmp(at->source, "SOURCE2"))
-    return -1;
-  return number[0] && !*stop && at->number >= 1 ? 0 : -1;
-}
-
 /* Writes the path of a place into out. Returns 0, or -1 (errno set). */
 static int place_path(const rs_server *srv, const part_place *at,
                       place_level level, char *out, size_t len)
@@ -205,6 +182,9 @@ static int place_path(const rs_server *srv, const part_place *at,
   else if (level == UPLOAD_DIR)
     n = snprintf(out, len, "%s/%s/%s", srv->data_dir, at->store,
                  at->upload);
+  else if (level == READ_SET)
+    n = snprintf(out, len, "%s/%s/%s/" READ_SET_FILE, srv->data_dir,
+                 at->store, at->upload);
   else
     n = snprintf(out, len, "%s/%s/%s/%s-%ld", srv->data_dir, at->store,
                  at->upload, at->source, at->number);
@@ -215,25 +195,121 @@ static int place_path(const rs_server *srv, const part_place *at,
   return 0;
 }
 
-int rs_files_keep_part(const rs_server *srv, rs_request *rq)
+/* Fills a place from the core's ids. Returns 0, or -1 (errno set)
+ * when one does not fit. */
+static int place_of(part_place *at, const char *store_id,
+                    const char *upload_id, const char *source, int number)
 {
+  size_t a = (size_t)snprintf(at->store, sizeof at->store, "%s", store_id);
+  size_t b = (size_t)snprintf(at->upload, sizeof at->upload, "%s",
+                              upload_id);
+  size_t c = (size_t)snprintf(at->source, sizeof at->source, "%s", source);
+
+  at->number = number;
+  if (a < sizeof at->store && b < sizeof at->upload &&
+      c < sizeof at->source)
+    return 0;
+  errno = EINVAL;
+  return -1;
+}
+
+/* Makes DATA/STORE and DATA/STORE/UPLOAD. Returns 0 or -1 (errno). */
+static int make_upload_dir(const rs_server *srv, const part_place *at)
+{
+  char path[PATH_MAX];
+
+  if (place_path(srv, at, STORE_DIR, path, sizeof path) ||
+      make_dir(path) ||
+      place_path(srv, at, UPLOAD_DIR, path, sizeof path) ||
+      make_dir(path))
+    return -1;
+  return 0;
+}
+
+int rs_files_keep_part(void *arg, const mrsu_request *request,
+                       const char *store_id, const char *upload_id,
+                       const char *source, int number)
+{
+  const rs_server *srv = arg;
+  rs_request *rq = request->context;
   part_place at;
   char path[PATH_MAX];
 
-  if (!rq->tmp_path || read_labels(rq->path, &at) ||
-      read_query(rq->query, &at)) {
+  rq->note = "the part's file could not be moved into place";
+  if (!rq->tmp_path) {
     errno = EINVAL;
     return -1;
   }
-  if (place_path(srv, &at, STORE_DIR, path, sizeof path) ||
-      make_dir(path) ||
-      place_path(srv, &at, UPLOAD_DIR, path, sizeof path) ||
-      make_dir(path) ||
+  if (place_of(&at, store_id, upload_id, source, number) ||
+      make_upload_dir(srv, &at) ||
       place_path(srv, &at, PART_FILE, path, sizeof path) ||
       rename(rq->tmp_path, path))
     return -1;
   free(rq->tmp_path);
   rq->tmp_path = NULL;
+  rq->note = NULL;
+  return 0;
+}
+
+/* Writes the n bytes at text to a new temporary file and moves it to
+ * path. Returns 0 or -1 (errno set); the temporary file never stays. */
+static int write_file(const rs_server *srv, const char *path,
+                      const char *text, size_t n)
+{
+  char *tmp = NULL;
+  int fd = rs_files_temp(srv, &tmp), rc = -1, saved;
+  ssize_t done = 0, w;
+
+  if (fd < 0)
+    return -1;
+  while ((size_t)done < n) {
+    w = write(fd, text + done, n - (size_t)done);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w < 0)
+      break;
+    done += w;
+  }
+  if ((size_t)done == n)
+    rc = fsync(fd);
+  saved = errno;
+  if (close(fd) && rc == 0) {
+    rc = -1;
+    saved = errno;
+  }
+  if (rc == 0 && rename(tmp, path)) {
+    rc = -1;
+    saved = errno;
+  }
+  if (rc)
+    unlink(tmp);
+  free(tmp);
+  errno = saved;
+  return rc;
+}
+
+int rs_files_keep_read_set(void *arg, const mrsu_request *request,
+                           const char *store_id, const char *upload_id,
+                           const char *read_set_id)
+{
+  const rs_server *srv = arg;
+  rs_request *rq = request->context;
+  part_place at;
+  char path[PATH_MAX], text[96];
+  int n = snprintf(text, sizeof text, "{\"readSetId\":\"%s\"}\n",
+                   read_set_id);
+
+  rq->note = "the read set's file could not be written";
+  if (n < 0 || (size_t)n >= sizeof text) {
+    errno = EINVAL;
+    return -1;
+  }
+  if (place_of(&at, store_id, upload_id, "", 0) ||
+      make_upload_dir(srv, &at) ||
+      place_path(srv, &at, READ_SET, path, sizeof path) ||
+      write_file(srv, path, text, (size_t)n))
+    return -1;
+  rq->note = NULL;
   return 0;
 }
 

@@ -10,7 +10,6 @@
 #include "refserver.h"
 
 #include <arpa/inet.h>
-#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -114,6 +113,7 @@ static int build_request(struct MHD_Connection *conn, rs_request *rq,
   req->query = rq->query;
   req->headers = list.at;
   req->header_count = list.count;
+  req->context = rq;
   req->body_len = rq->received;
   if (rq->intake == RS_BUFFER && rq->received <= rq->limit)
     req->body = rq->buf;
@@ -122,17 +122,15 @@ static int build_request(struct MHD_Connection *conn, rs_request *rq,
   return 0;
 }
 
-/* Applies the core's answer to the data directory: keeps an accepted
- * part's file, removes an aborted upload's directory. */
+/* Applies an Abort the core answered to the data directory: removes
+ * the aborted upload's directory. (Parts and read sets are kept by the
+ * core's storage hooks, before it answers.) */
 static void apply_to_files(const rs_server *srv, rs_request *rq,
-                           mrsu_response *res)
+                           const mrsu_response *res)
 {
-  if (res->status != 200)
-    return;
-  if (rq->intake == RS_STREAM && rs_files_keep_part(srv, rq))
-    rs_reply_error(res, 500, "InternalServerException", "the part was "
-                   "accepted but could not be kept: %s", strerror(errno));
-  else if (!strcmp(rq->method, "DELETE") && rs_files_drop_upload(srv, rq))
+  if (res->status == 200 && !strcmp(rq->method, "DELETE") &&
+      strcmp(rq->path, MRSU_CONTROL_PATH) &&
+      rs_files_drop_upload(srv, rq))
     rq->note = "the aborted upload's parts could not be removed";
 }
 

@@ -11,6 +11,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,12 +22,17 @@
 #define DEFAULT_THREADS 4
 #define HELP_WIDTH 79
 #define HELP_INDENT 28
+#define QUOTA_MAX 9007199254740991ULL   /* 2^53 - 1 */
+#define RATE_MAX 1000000.0
+#define REGION_MAX 64
 
 typedef enum opt_kind {
   K_FLAG,                       /* sets an int to 1 */
   K_TEXT,                       /* keeps the value */
   K_SIZE,                       /* a size_t within min..max */
   K_UINT,                       /* an unsigned within min..max */
+  K_U64,                        /* a uint64_t within min..max */
+  K_RATE,                       /* a decimal: 0, or 0.001 to 1000000 */
   K_STORE,                      /* adds a sequence store */
   K_HELP,
   K_VERSION
@@ -73,7 +79,34 @@ static const opt_def options[] = {
    "ids counted from fixed starts",
    "the real clock, ids from random starts"},
   {"quiet", K_FLAG, AT(quiet), 0, 0, NULL,
-   "no log lines, only errors", NULL},
+   "no log lines, only errors and warnings", NULL},
+  {"credentials", K_TEXT, AT(credentials), 0, 0, "FILE",
+   "the principals that may call, with their secrets and sequence "
+   "stores (a JSON file; SPEC.md section 14.5); every request must then "
+   "carry an AWS Signature Version 4",
+   "none: no authentication, allowed on a loopback address only"},
+  {"region", K_TEXT, AT(region), 0, 0, "REGION",
+   "the region requests must be signed for", MRSU_DEFAULT_REGION},
+  {"clock-skew", K_UINT, AT(clock_skew), 0, 86400, "SECONDS",
+   "how far x-amz-date may be from the server's clock", NULL},
+  {"quota-open-uploads", K_U64, AT(quota_open_uploads), 0, QUOTA_MAX, "N",
+   "open uploads a sequence store may hold (402 beyond)", NULL},
+  {"quota-read-sets", K_U64, AT(quota_read_sets), 0, QUOTA_MAX, "N",
+   "read sets a sequence store may hold (402 beyond)", NULL},
+  {"quota-parts", K_U64, AT(quota_parts), 0, QUOTA_MAX, "N",
+   "parts an upload may hold, both sources (402 beyond)", NULL},
+  {"quota-bytes", K_U64, AT(quota_bytes), 0, QUOTA_MAX, "N",
+   "bytes the parts of an upload may hold (402 beyond)", NULL},
+  {"throttle-rate", K_RATE, AT(throttle_rate), 0, 0, "R",
+   "requests a second each principal may send, in steps of 0.001 (429 "
+   "beyond); 0 turns throttling off", NULL},
+  {"throttle-burst", K_U64, AT(throttle_burst), 1, 1000000, "N",
+   "requests a principal may send at once", NULL},
+  {"complete-deadline-ms", K_U64, AT(complete_deadline_ms), 1, 86400000,
+   "MS", "time a Complete may take (408 beyond)", NULL},
+  {"test-controls", K_FLAG, AT(test_controls), 0, 0, NULL,
+   "serve POST and DELETE /_mrsu/control (SPEC.md section 16); allowed "
+   "on a loopback address only", "off"},
   {"help", K_HELP, 0, 0, 0, NULL, "print this help and exit", NULL},
   {"version", K_VERSION, 0, 0, 0, NULL, "print the version and exit",
    NULL},
@@ -92,6 +125,14 @@ static void set_defaults(rs_options *opt)
   opt->max_part_size = MRSU_MAX_PART_SIZE;
   opt->idle_timeout = DEFAULT_IDLE_TIMEOUT;
   opt->threads = DEFAULT_THREADS;
+  opt->region = MRSU_DEFAULT_REGION;
+  opt->clock_skew = MRSU_DEFAULT_CLOCK_SKEW;
+  opt->quota_open_uploads = MRSU_DEFAULT_OPEN_UPLOADS;
+  opt->quota_read_sets = MRSU_DEFAULT_READ_SETS;
+  opt->quota_parts = MRSU_DEFAULT_PARTS;
+  opt->quota_bytes = MRSU_DEFAULT_UPLOAD_BYTES;
+  opt->throttle_burst = MRSU_DEFAULT_THROTTLE_BURST;
+  opt->complete_deadline_ms = MRSU_DEFAULT_COMPLETE_DEADLINE_MS;
 }
 
 /* The option named by the len bytes at name, or NULL. */
@@ -155,6 +196,43 @@ static int check_address(const char *value, char *err, size_t errlen)
   return -1;
 }
 
+/* Checks a --region value: 1 to 64 of a-z, 0-9 and '-'. Returns 0, or
+ * -1 with a message in err. */
+static int check_region(const char *value, char *err, size_t errlen)
+{
+  size_t n = strlen(value);
+
+  if (n >= 1 && n <= REGION_MAX &&
+      strspn(value, "abcdefghijklmnopqrstuvwxyz0123456789-") == n)
+    return 0;
+  snprintf(err, errlen, "--region: expected 1 to %d of a-z, 0-9 and '-', "
+           "not '%s'", REGION_MAX, value);
+  return -1;
+}
+
+/* Reads a --throttle-rate value: digits, optionally '.' and digits, 0
+ * or 0.001 to 1000000. Returns 0, or -1 with a message in err. */
+static int read_rate(const char *value, double *out, char *err,
+                     size_t errlen)
+{
+  size_t whole = strspn(value, "0123456789"), frac = 0;
+  double rate = 0.0;
+
+  if (value[whole] == '.')
+    frac = strspn(value + whole + 1, "0123456789") + 1;
+  if (whole > 0 && value[whole + frac] == '\0' && frac != 1)
+    rate = strtod(value, NULL);
+  else
+    rate = -1.0;
+  if (rate == 0.0 || (rate >= 0.001 && rate <= RATE_MAX)) {
+    *out = rate;
+    return 0;
+  }
+  snprintf(err, errlen, "--throttle-rate: expected 0, or a number from "
+           "0.001 to 1000000, not '%s'", value);
+  return -1;
+}
+
 /* Applies one option with its value (NULL for a flag). Returns 0, or -1
  * with a message in err. */
 static int apply(rs_options *opt, const opt_def *d, const char *value,
@@ -168,12 +246,15 @@ static int apply(rs_options *opt, const opt_def *d, const char *value,
     *(int *)field = 1;
     return 0;
   case K_TEXT:
-    if (d->offset == AT(address) && check_address(value, err, errlen))
+    if ((d->offset == AT(address) && check_address(value, err, errlen)) ||
+        (d->offset == AT(region) && check_region(value, err, errlen)))
       return -1;
     *(const char **)field = value;
     return 0;
   case K_STORE:
     return add_store(opt, value, err, errlen);
+  case K_RATE:
+    return read_rate(value, (double *)field, err, errlen);
   default:
     break;
   }
@@ -181,6 +262,8 @@ static int apply(rs_options *opt, const opt_def *d, const char *value,
     return -1;
   if (d->kind == K_SIZE)
     *(size_t *)field = (size_t)n;
+  else if (d->kind == K_U64)
+    *(uint64_t *)field = (uint64_t)n;
   else
     *(unsigned *)field = (unsigned)n;
   return 0;
@@ -218,6 +301,24 @@ static rs_parsed parse_one(int argc, char **argv, int *i, rs_options *opt,
   return apply(opt, d, value, err, errlen) ? RS_BAD_OPTIONS : RS_RUN;
 }
 
+/* Refuses what must not be reachable from other hosts: the test
+ * controls, and a server without credentials, on an address that is
+ * not loopback. Returns 0, or -1 with a message in err. */
+static int check_exposure(const rs_options *opt, char *err, size_t errlen)
+{
+  if (rs_options_loopback(opt))
+    return 0;
+  if (opt->test_controls)
+    snprintf(err, errlen, "--test-controls: allowed on a loopback "
+             "address only, not on %s", opt->address);
+  else if (!opt->credentials)
+    snprintf(err, errlen, "--credentials FILE is required on %s, which "
+             "is not a loopback address", opt->address);
+  else
+    return 0;
+  return -1;
+}
+
 rs_parsed rs_options_parse(int argc, char **argv, rs_options *opt,
                            char *err, size_t errlen)
 {
@@ -236,7 +337,20 @@ rs_parsed rs_options_parse(int argc, char **argv, rs_options *opt,
     opt->stores[0] = default_store[0];
     opt->store_count = 1;
   }
+  if (rc == RS_RUN && check_exposure(opt, err, errlen))
+    rc = RS_BAD_OPTIONS;
   return rc;
+}
+
+int rs_options_loopback(const rs_options *opt)
+{
+  struct in_addr v4;
+  struct in6_addr v6;
+
+  if (inet_pton(AF_INET, opt->address, &v4) == 1)
+    return (ntohl(v4.s_addr) >> 24) == 127;
+  return inet_pton(AF_INET6, opt->address, &v6) == 1 &&
+         IN6_IS_ADDR_LOOPBACK(&v6);
 }
 
 void rs_options_free(rs_options *opt)
@@ -257,6 +371,11 @@ static const char *default_text(const opt_def *d, char *out, size_t len)
     snprintf(out, len, "%zu", *(const size_t *)field);
   else if (d->kind == K_UINT)
     snprintf(out, len, "%u", *(const unsigned *)field);
+  else if (d->kind == K_U64)
+    snprintf(out, len, "%llu",
+             (unsigned long long)*(const uint64_t *)field);
+  else if (d->kind == K_RATE)
+    snprintf(out, len, "%g", *(const double *)field);
   else
     return d->dflt;
   return out;
@@ -308,7 +427,11 @@ void rs_options_help(FILE *f)
           "on stderr.\n\n");
   for (size_t i = 0; i < OPTION_COUNT; i++)
     help_entry(f, &options[i]);
-  fprintf(f, "\nOn SIGINT or SIGTERM the server stops accepting, lets "
+  fprintf(f, "\nWithout --credentials the server authenticates nobody "
+          "and says so on stderr\nin a line starting with WARNING:; it "
+          "then listens on a loopback address\nonly. --test-controls "
+          "likewise. Signing name: " MRSU_SERVICE_NAME ".\n"
+          "\nOn SIGINT or SIGTERM the server stops accepting, lets "
           "requests in flight\nfinish for up to --idle-timeout seconds "
           "(a second signal stops at once)\nand exits 0. Bad options "
           "exit 2; a failure to start exits 1.\n");

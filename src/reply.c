@@ -27,6 +27,10 @@ static const struct {
   {408, "RequestTimeoutException"},
   {429, "ThrottlingException"},
   {500, "InternalServerException"},
+  {403, "MissingAuthenticationTokenException"},
+  {403, "IncompleteSignatureException"},
+  {403, "UnrecognizedClientException"},
+  {403, "InvalidSignatureException"},
 };
 
 /* Sets status and headers; the body is left to the caller. */
@@ -108,6 +112,18 @@ int reply_error(call *c, err_kind kind, const char *fmt, ...)
     body = NULL;
   }
   return put_body(c, errors[kind].status, errors[kind].name, body);
+}
+
+int reply_quota(call *c, const char *what, unsigned long long limit)
+{
+  return reply_error(c, ERR_QUOTA, "%s: the quota of %llu would be "
+                     "exceeded; nothing was changed", what, limit);
+}
+
+int reply_storage_failed(call *c, const char *what)
+{
+  return reply_error(c, ERR_INTERNAL, "%s could not be stored; nothing "
+                     "was changed", what);
 }
 
 const char *call_header(const call *c, const char *name)

@@ -488,28 +488,185 @@ int sigv4_signature(const sigv4_key *key, const char *amz_date,
   return rc;
 }
 
+int sigv4_sign(const sigv4_request *rq, const sigv4_key *key,
+               const char *amz_date, char out[SIGV4_HASH_LEN + 1],
+               char **signed_headers)
+{
+  char *creq = sigv4_canonical_request(rq, signed_headers);
+  char *sts = creq ? sigv4_string_to_sign(key, amz_date, creq) : NULL;
+  int rc = sts ? sigv4_signature(key, amz_date, sts, out) : -1;
+
+  free(creq);
+  free(sts);
+  if (rc < 0) {
+    free(*signed_headers);
+    *signed_headers = NULL;
+  }
+  return rc;
+}
+
 char *sigv4_authorization(const sigv4_request *rq, const sigv4_key *key,
                           const char *amz_date)
 {
-  char *signed_headers = NULL, *creq, *sts = NULL, *scope = NULL;
-  char sig[SIGV4_HASH_LEN + 1], *text = NULL;
+  char sig[SIGV4_HASH_LEN + 1], *signed_headers = NULL, *scope;
+  char *text = NULL;
   sb out;
 
-  creq = sigv4_canonical_request(rq, &signed_headers);
-  if (creq)
-    sts = sigv4_string_to_sign(key, amz_date, creq);
-  if (sts)
-    scope = sigv4_scope(key, amz_date);
-  if (scope && sigv4_signature(key, amz_date, sts, sig) == 0 &&
-      sb_open(&out) == 0) {
+  if (sigv4_sign(rq, key, amz_date, sig, &signed_headers) < 0)
+    return NULL;
+  scope = sigv4_scope(key, amz_date);
+  if (scope && sb_open(&out) == 0) {
     fprintf(out.f, "%s Credential=%s/%s, SignedHeaders=%s, Signature=%s",
             SIGV4_ALGORITHM, key->access_key_id, scope, signed_headers,
             sig);
     text = sb_close(&out);
   }
   free(signed_headers);
-  free(creq);
-  free(sts);
   free(scope);
   return text;
+}
+
+/* The value of n decimal digits at s, which amz_date_ok checked. */
+static int digits(const char *s, int n)
+{
+  int v = 0;
+
+  while (n-- > 0)
+    v = v * 10 + (*s++ - '0');
+  return v;
+}
+
+int sigv4_parse_amz_date(const char *text, long long *out)
+{
+  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
+                             31};
+  int y, mo, d, leap;
+  long long yy;
+
+  if (!amz_date_ok(text))
+    return -1;
+  y = digits(text, 4);
+  mo = digits(text + 4, 2);
+  d = digits(text + 6, 2);
+  leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (mo < 1 || mo > 12 || d < 1 || d > days[mo - 1] + (mo == 2 && leap) ||
+      digits(text + 9, 2) > 23 || digits(text + 11, 2) > 59 ||
+      digits(text + 13, 2) > 59)
+    return -1;
+  /* Days from the civil date, proleptic Gregorian calendar. */
+  yy = y - (mo <= 2);
+  *out = (365 * yy + yy / 4 - yy / 100 + yy / 400 +
+          (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1 - 719468) *
+             86400LL +
+         digits(text + 9, 2) * 3600 + digits(text + 11, 2) * 60 +
+         digits(text + 13, 2);
+  return 0;
+}
+
+/* Cuts the spaces around s in place. Returns the start. */
+static char *trim_spaces(char *s)
+{
+  size_t n;
+
+  while (*s == ' ')
+    s++;
+  n = strlen(s);
+  while (n > 0 && s[n - 1] == ' ')
+    s[--n] = '\0';
+  return s;
+}
+
+/* Takes one NAME=VALUE component into cred. Returns 0, or 1 with *why
+ * set when the component is malformed, unknown or repeated. */
+static int take_component(sigv4_credential *cred, char *piece,
+                          const char **why)
+{
+  char *eq = strchr(piece, '=');
+  const char **slot = NULL;
+
+  *why = "Authorization: each component must be NAME=VALUE, VALUE not "
+         "empty";
+  if (!eq || !eq[1])
+    return 1;
+  *eq = '\0';
+  if (!strcmp(piece, "Credential"))
+    slot = &cred->access_key_id;
+  else if (!strcmp(piece, "SignedHeaders"))
+    slot = &cred->signed_headers;
+  else if (!strcmp(piece, "Signature"))
+    slot = &cred->signature;
+  *why = slot ? "Authorization: a component is given twice"
+              : "Authorization: a component is not Credential, "
+                "SignedHeaders or Signature";
+  if (!slot || *slot)
+    return 1;
+  *slot = eq + 1;
+  return 0;
+}
+
+/* Splits the Credential value, held in access_key_id, at its four '/'
+ * into key, date, region, service and "aws4_request". Returns 0, or 1
+ * with *why set. */
+static int split_credential(sigv4_credential *cred, const char **why)
+{
+  char *part[5], *p = (char *)cred->access_key_id;
+  int n = 0;
+
+  for (; n < 5 && p; n++) {
+    part[n] = p;
+    p = strchr(p, '/');
+    if (p)
+      *p++ = '\0';
+  }
+  *why = "Credential: must be KEY/YYYYMMDD/REGION/SERVICE/aws4_request";
+  if (n < 5 || p || strcmp(part[4], "aws4_request") || !*part[0] ||
+      !*part[2] || !*part[3] || strlen(part[1]) != 8 ||
+      strspn(part[1], "0123456789") != 8)
+    return 1;
+  cred->date = part[1];
+  cred->region = part[2];
+  cred->service = part[3];
+  return 0;
+}
+
+int sigv4_parse_authorization(const char *value, sigv4_credential *out,
+                              const char **why)
+{
+  size_t n = strlen(SIGV4_ALGORITHM);
+  char *piece, *next;
+
+  memset(out, 0, sizeof *out);
+  *why = "Authorization: must begin with " SIGV4_ALGORITHM " and a space";
+  if (strncmp(value, SIGV4_ALGORITHM, n) || value[n] != ' ')
+    return 1;
+  out->text = strdup(value + n + 1);
+  if (!out->text)
+    return -1;
+  for (piece = out->text; piece; piece = next) {
+    next = strchr(piece, ',');
+    if (next)
+      *next++ = '\0';
+    if (take_component(out, trim_spaces(piece), why))
+      goto bad;
+  }
+  *why = "Authorization: Credential, SignedHeaders and Signature are "
+         "each required";
+  if (!out->access_key_id || !out->signed_headers || !out->signature)
+    goto bad;
+  *why = "Signature: must be 64 lower-case hexadecimal digits";
+  if (strlen(out->signature) != SIGV4_HASH_LEN ||
+      strspn(out->signature, "0123456789abcdef") != SIGV4_HASH_LEN ||
+      split_credential(out, why))
+    goto bad;
+  return 0;
+
+bad:
+  sigv4_credential_free(out);
+  return 1;
+}
+
+void sigv4_credential_free(sigv4_credential *cred)
+{
+  free(cred->text);
+  memset(cred, 0, sizeof *cred);
 }

@@ -18,6 +18,8 @@
  *   spaces and tabs cut and each inner run of them made one space; the
  *   values of repeated names are joined with ',' in the order given.
  * Everything returned is NUL-terminated; the caller frees strings.
+ * A verifier reads the Authorization header back with
+ * sigv4_parse_authorization and signs the request again.
  */
 #ifndef SIGV4_H
 #define SIGV4_H
@@ -107,10 +109,47 @@ int sigv4_signature(const sigv4_key *key, const char *amz_date,
                     const char *string_to_sign,
                     char out[SIGV4_HASH_LEN + 1]);
 
+/* Signs rq made at amz_date: writes the hex signature into out and
+ * the signed header list ("a;b;c") into *signed_headers (the caller
+ * frees). Returns 0, or -1 (and *signed_headers NULL) when memory ran
+ * out, a digest failed or an input is malformed. The signer and the
+ * verifier both sign through here. */
+int sigv4_sign(const sigv4_request *rq, const sigv4_key *key,
+               const char *amz_date, char out[SIGV4_HASH_LEN + 1],
+               char **signed_headers);
+
 /* The value of the Authorization header for rq made at amz_date:
  * "AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...".
  * NULL when memory ran out, a digest failed or an input is malformed. */
 char *sigv4_authorization(const sigv4_request *rq, const sigv4_key *key,
                           const char *amz_date);
+
+/* Reads an x-amz-date, YYYYMMDDTHHMMSSZ, naming a real UTC time (no
+ * leap second). Returns 0 with *out in seconds since 1970, or -1. */
+int sigv4_parse_amz_date(const char *text, long long *out);
+
+/* The parts of an Authorization header value, as sent. */
+typedef struct sigv4_credential {
+  char *text;                   /* owned; the members point into it */
+  const char *access_key_id;
+  const char *date;             /* YYYYMMDD */
+  const char *region;
+  const char *service;
+  const char *signed_headers;   /* "host;x-amz-date", unchecked */
+  const char *signature;        /* 64 lower-case hex digits */
+} sigv4_credential;
+
+/* Reads value as the algorithm, one space, then the components
+ * Credential=KEY/YYYYMMDD/REGION/SERVICE/aws4_request, SignedHeaders=
+ * and Signature=, each once, in any order, separated by ',' and
+ * optional spaces. Returns 0 with *out filled (free it with
+ * sigv4_credential_free), 1 when value does not read so (*why, a static
+ * string, says what is wrong; nothing to free), or -1 when memory ran
+ * out. */
+int sigv4_parse_authorization(const char *value, sigv4_credential *out,
+                              const char **why);
+
+/* Frees what a parsed credential holds. Safe on a zeroed one. */
+void sigv4_credential_free(sigv4_credential *cred);
 
 #endif

@@ -17,7 +17,10 @@
 
 #define ID_LIMIT 9999999999ULL
 
+typedef struct st_store st_store;
+
 struct st_upload {
+  st_store *store;              /* the store it belongs to */
   char id[ST_ID_LEN + 1];
   char read_set[ST_ID_LEN + 1];
   st_state state;
@@ -27,14 +30,17 @@ struct st_upload {
   st_part *parts[2];
   size_t count[2];
   size_t room[2];
+  uint64_t bytes;               /* the size of every part together */
 };
 
-typedef struct st_store {
+struct st_store {
   char *id;
   st_upload **uploads;
   size_t count;
   size_t room;
-} st_store;
+  size_t open;                  /* uploads OPEN */
+  size_t read_sets;             /* uploads COMPLETED */
+};
 
 struct st_db {
   st_store *stores;
@@ -105,6 +111,15 @@ int st_store_exists(const st_db *db, const char *store_id)
   return find_store(db, store_id) != NULL;
 }
 
+void st_store_counts(const st_db *db, const char *store_id, size_t *open,
+                     size_t *read_sets)
+{
+  const st_store *store = find_store(db, store_id);
+
+  *open = store ? store->open : 0;
+  *read_sets = store ? store->read_sets : 0;
+}
+
 /* Writes the next id of *counter into out and advances it. Returns
  * ST_EXHAUSTED when the counter passed ten digits. */
 static st_result issue_id(uint64_t *counter, char out[ST_ID_LEN + 1])
@@ -141,11 +156,13 @@ st_result st_upload_create(st_db *db, const char *store_id,
   rc = issue_id(&db->next_upload, upload->id);
   if (rc != ST_OK)
     goto fail;
+  upload->store = store;
   upload->state = ST_OPEN;
   upload->type = type;
   upload->created = now;
   upload->meta = meta;
   store->uploads[store->count++] = upload;
+  store->open++;
   *out = upload;
   return ST_OK;
 fail:
@@ -213,6 +230,13 @@ const st_part *st_parts(const st_upload *upload, st_source source,
   return upload->parts[source];
 }
 
+void st_upload_totals(const st_upload *upload, size_t *parts,
+                      uint64_t *bytes)
+{
+  *parts = upload->count[ST_SOURCE1] + upload->count[ST_SOURCE2];
+  *bytes = upload->bytes;
+}
+
 /* Index of the first part of parts[0..n) whose number is >= number. */
 static size_t lower_bound(const st_part *parts, size_t n, int number)
 {
@@ -226,6 +250,17 @@ static size_t lower_bound(const st_part *parts, size_t n, int number)
       hi = mid;
   }
   return lo;
+}
+
+const st_part *st_part_find(const st_upload *upload, st_source source,
+                            int number)
+{
+  size_t n = upload->count[source];
+  size_t at = lower_bound(upload->parts[source], n, number);
+
+  if (at == n || upload->parts[source][at].number != number)
+    return NULL;
+  return &upload->parts[source][at];
 }
 
 /* Makes room for one more part of a source. Returns 0, or -1 when
@@ -268,8 +303,10 @@ st_result st_part_put(st_upload *upload, st_source source, int number,
     part->number = (uint16_t)number;
     part->source = (uint8_t)source;
     part->created = now;
+    part->size = 0;
   }
   part = upload->parts[source] + at;
+  upload->bytes = upload->bytes - part->size + size;
   part->size = size;
   part->updated = now;
   snprintf(part->checksum, sizeof part->checksum, "%s", checksum);
@@ -410,6 +447,8 @@ void st_complete_commit(st_db *db, st_upload *upload)
     return;
   issue_id(&db->next_read_set, upload->read_set);
   upload->state = ST_COMPLETED;
+  upload->store->open--;
+  upload->store->read_sets++;
 }
 
 st_result st_next_upload_id(const st_db *db, char out[ST_ID_LEN + 1])
@@ -427,6 +466,8 @@ st_result st_abort(st_upload *upload, char *err, size_t errlen)
     return ST_REJECTED;
   }
   upload->state = ST_ABORTED;
+  upload->store->open--;
+  upload->bytes = 0;
   cJSON_Delete(upload->meta);
   upload->meta = NULL;
   for (int s = 0; s < 2; s++) {

@@ -78,6 +78,11 @@ void st_db_free(st_db *db);
 /* 1 when the store exists, else 0. */
 int st_store_exists(const st_db *db, const char *store_id);
 
+/* The number of OPEN uploads of a store and of its read sets (uploads
+ * completed); both 0 for a store that does not exist. Can't fail. */
+void st_store_counts(const st_db *db, const char *store_id, size_t *open,
+                     size_t *read_sets);
+
 /* Opens an upload in an existing store. meta is the validated request
  * body; the upload takes ownership of it whatever the result. On ST_OK
  * *out is the new upload. */
@@ -108,6 +113,16 @@ st_result st_part_put(st_upload *upload, st_source source, int number,
  * belongs to the upload and is valid until it next changes. */
 const st_part *st_parts(const st_upload *upload, st_source source,
                         size_t *count);
+
+/* The number of parts of both sources and their total size in bytes.
+ * Can't fail. */
+void st_upload_totals(const st_upload *upload, size_t *parts,
+                      uint64_t *bytes);
+
+/* Part (source, number) of the upload, or NULL when it was never
+ * uploaded. Valid until the upload next changes. */
+const st_part *st_part_find(const st_upload *upload, st_source source,
+                            int number);
 
 /* Checks the listed parts against the upload without changing
  * anything. On ST_OK read_set_id holds the id of the read set that

@@ -4,8 +4,9 @@
 #                  torture run (and the vectors over HTTP when
 #                  tests/http/run.sh exists) on a --coverage build; HTML
 #                  in reports/coverage/; gcovr gate on the core
-#   make sanitize  ASan and UBSan build: unit tests and every vector;
-#                  then valgrind over the unit tests
+#   make sanitize  ASan and UBSan build: unit tests, every vector, and
+#                  the HTTP runs on its refserver; then valgrind over the
+#                  unit tests
 #   make fuzz      each libFuzzer harness for FUZZ_SECONDS (default 30)
 #   make torture   every vector with each allocation failing in turn
 #   make race      Complete against Complete and Abort from many threads,
@@ -25,8 +26,11 @@ COV_CFLAGS := -O0 -g --coverage -DMRSU_COVERAGE
 SAN_DIR := build/sanitize
 SAN_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all -DMRSU_CHECK
-SAN_ENV := ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 \
-	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+# Reports also go to files, so that one from a server that a script
+# starts and stops is not lost: any $(SAN_DIR)/sanitizer.* fails the run.
+SAN_LOG = $(abspath $(SAN_DIR))/sanitizer
+SAN_ENV = ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:log_path=$(SAN_LOG) \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:log_path=$(SAN_LOG)
 VALGRIND := valgrind -q --leak-check=full \
 	--errors-for-leak-kinds=definite,indirect --error-exitcode=1
 TORTURE_DIR := build/torture
@@ -80,13 +84,18 @@ coverage: qa-deps
 	$(COV_DIR)/unit-tests
 	$(COV_DIR)/conform --quiet --report-dir $(COV_DIR)/reports
 	$(COV_DIR)/torture
-	sh tests/coverage/http.sh $(COV_DIR)
+	sh tests/qa-http.sh $(COV_DIR)
 	sh tests/coverage/report.sh $(COV_DIR) reports/coverage
 
 sanitize: qa-deps
 	CFLAGS="$(SAN_CFLAGS)" $(QA_MAKE) CC=gcc BUILD=$(SAN_DIR) all
-	$(SAN_ENV) $(SAN_DIR)/unit-tests
-	$(SAN_ENV) $(SAN_DIR)/conform --quiet --report-dir $(SAN_DIR)/reports
+	@rm -f $(SAN_LOG).*
+	$(SAN_ENV) $(SAN_DIR)/unit-tests || { cat $(SAN_LOG).*; exit 1; }
+	$(SAN_ENV) $(SAN_DIR)/conform --quiet --report-dir $(SAN_DIR)/reports \
+		|| { cat $(SAN_LOG).*; exit 1; }
+	$(SAN_ENV) sh tests/qa-http.sh $(SAN_DIR) || { cat $(SAN_LOG).*; exit 1; }
+	@if ls $(SAN_LOG).* >/dev/null 2>&1; then cat $(SAN_LOG).*; \
+	  echo "sanitize: the reports above"; exit 1; fi
 	$(QA_MAKE) all
 	CK_FORK=no $(VALGRIND) $(UNIT)
 	@echo "sanitize: no report from ASan, UBSan or valgrind"

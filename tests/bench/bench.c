@@ -45,11 +45,11 @@ int bench_figure(const char *name, double value, bench_goal way,
   int met = way == BENCH_AT_MOST ? value <= goal : value >= goal;
 
   if (way == BENCH_NO_GOAL) {
-    printf("figure %s: %.2f (no goal)\n", name, value);
+    printf("figure %s: %.3g (no goal)\n", name, value);
     fflush(stdout);
     return 1;
   }
-  printf("figure %s: %.2f (goal: %s %.3g) %s\n", name, value,
+  printf("figure %s: %.3g (goal: %s %.3g) %s\n", name, value,
          way == BENCH_AT_MOST ? "at most" : "at least", goal,
          met ? "met" : "not met");
   fflush(stdout);

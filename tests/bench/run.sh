@@ -34,6 +34,7 @@ stop_server() {
   SERVER_PID=
 }
 
+# Stops the server and removes the work directory; runs at exit.
 cleanup() {
   stop_server
   rm -rf "$WORK"
@@ -60,7 +61,7 @@ start_server() {
   return 1
 }
 
-# Runs one benchmark: prints its heading and keeps what it prints.
+# Starts the raw log's part for one benchmark, and says which runs.
 section() {
   printf '\n## %s\n\n' "$1" >>"$RAW"
   echo "bench: $1" >&2
@@ -93,13 +94,34 @@ wrk_errors() {
   sed -n 's/.*Non-2xx or 3xx responses: *//p' "$1" | grep . || echo 0
 }
 
+# Prints the number of requests wrk made, from its output file $1.
+wrk_count() {
+  sed -n 's/^ *\([0-9]*\) requests in .*/\1/p' "$1"
+}
+
+# Prints the CPU time the server has used, in clock ticks.
+server_ticks() {
+  awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat"
+}
+
+# Runs wrk with the arguments given, its output to file $1, and prints
+# the server's CPU time per request in microseconds.
+wrk_run() {
+  local out=$1 t0 t1
+  shift
+  t0=$(server_ticks)
+  wrk -t2 -c8 -d3s "$@" >"$out"
+  t1=$(server_ticks)
+  awk -v t="$((t1 - t0))" -v hz="$(getconf CLK_TCK)" \
+    -v n="$(wrk_count "$out")" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }'
+}
+
 # Makes an upload with parts 1-2 of SOURCE1 and SOURCE2, completes it
 # once, and writes the Complete body to $WORK/complete.json; prints the
 # Complete's path.
 complete_setup() {
-  local base=$SERVER_URL/sequencestore/$STORE json='Content-Type:
-application/json' upload s n sum body sep=
-  json='Content-Type: application/json'
+  local base=$SERVER_URL/sequencestore/$STORE upload s n sum body sep=
+  local json='Content-Type: application/json'
   upload=$(curl -sf -X POST "$base/upload" -H "$json" -d \
     '{"sourceFileType":"FASTQ","subjectId":"s1","sampleId":"x1","name":"b"}' |
     sed -n 's/.*"uploadId":"\([0-9]*\)".*/\1/p')
@@ -124,7 +146,7 @@ application/json' upload s n sum body sep=
 
 # 3. Complete over HTTP with wrk against answering an unknown path.
 bench_http() {
-  local path r c u ratios= errors=0 status
+  local path r c u cc uc ratios= errors=0 status
   section "3. Complete over HTTP (wrk) against an unknown path"
   if ! command -v wrk >/dev/null 2>&1; then
     keep echo "http: wrk is not installed (make deps): not measured"
@@ -139,14 +161,15 @@ bench_http() {
     return
   fi
   for r in 1 2 3; do
-    wrk -t2 -c8 -d3s -s tests/bench/post.lua "$SERVER_URL$path" -- \
-      "$WORK/complete.json" >"$WORK/wrk-complete"
-    wrk -t2 -c8 -d3s "$SERVER_URL/bench" >"$WORK/wrk-unknown"
+    cc=$(wrk_run "$WORK/wrk-complete" -s tests/bench/post.lua \
+      "$SERVER_URL$path" -- "$WORK/complete.json")
+    uc=$(wrk_run "$WORK/wrk-unknown" "$SERVER_URL/bench")
     c=$(wrk_rate "$WORK/wrk-complete")
     u=$(wrk_rate "$WORK/wrk-unknown")
     errors=$((errors + $(wrk_errors "$WORK/wrk-complete")))
     keep echo "http: round $r: repeated Complete of 4 parts" \
-      "$c requests/s, unknown path (405) $u requests/s"
+      "$c requests/s, unknown path (405) $u requests/s;" \
+      "server CPU per request: Complete $cc us, unknown path $uc us"
     ratios="$ratios $(awk -v c="$c" -v u="$u" 'BEGIN{print c / u}')"
   done
   stop_server
@@ -156,8 +179,8 @@ bench_http() {
     { v[NR] = $1 }
     END {
       m = v[int((NR + 1) / 2)]
-      printf "figure complete-http-vs-405: %.2f (goal: at least 0.7) %s\n",
-        m, m >= 0.7 ? "met" : "not met"
+      printf "figure complete-http-vs-405: %.3g (goal: at least 0.7) %s\n",
+        m, (m >= 0.7 ? "met" : "not met")
     }' | tee -a "$RAW"
 }
 
@@ -177,8 +200,12 @@ bench_part() {
 
 # 5. refserver's memory per part held.
 bench_memory() {
+  local quota=
   section "5. refserver memory with 10,000 open uploads of 100 parts"
-  start_server memory || return
+  # The default quota of open uploads per store is below 10,000.
+  "$BUILD/refserver" --help | grep -q -- --quota-open-uploads &&
+    quota="--quota-open-uploads 10000"
+  start_server memory $quota || return
   keep "$BIN/memory" "$SERVER_URL" "$STORE" 10000 100 16 "$SERVER_PID" \
     240
   stop_server
@@ -197,6 +224,7 @@ bench_suite_http() {
 }
 
 : >"$RAW"
+mkdir -p "$(dirname "$REPORT")"
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 bench_complete
 bench_suite

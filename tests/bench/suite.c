@@ -83,8 +83,29 @@ static void read_counts(const char *path, child_run *r)
   free(text);
 }
 
+/* Where the standard error of the last child went (WORKDIR/child.err),
+ * shown when that child did not run as expected. */
+static char child_err[4096] = "/dev/null";
+
+/* Prints the first lines the last child wrote on its standard error. */
+static void show_child_err(void)
+{
+  size_t len;
+  char *text = bench_read_file(child_err, &len), *line, *end;
+  int shown = 0;
+
+  for (line = text; line && *line && shown < 5; line = end + 1) {
+    end = strchr(line, '\n');
+    if (!end)
+      end = line + strlen(line) - 1;
+    fprintf(stderr, "suite: it said: %.*s\n", (int)(end - line), line);
+    shown++;
+  }
+  free(text);
+}
+
 /* Runs a->v to its end with stdout to out (NULL: /dev/null) and stderr
- * to /dev/null, filling *r. Returns 0, or -1 when it could not start. */
+ * to child_err, filling *r. Returns 0, or -1 when it could not start. */
 static int run_child(const args *a, const char *out, child_run *r)
 {
   posix_spawn_file_actions_t fa;
@@ -96,7 +117,8 @@ static int run_child(const args *a, const char *out, child_run *r)
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 1, out ? out : "/dev/null",
                                    O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 2, child_err,
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
   rc = posix_spawn(&pid, a->v[0], &fa, NULL, a->v, environ);
   posix_spawn_file_actions_destroy(&fa);
   if (rc) {
@@ -218,6 +240,7 @@ static int run_rounds(const args *a, const char *out, int rounds,
     if (run_child(a, out, &r[i]) || r[i].status != want) {
       fprintf(stderr, "suite: %s did not run as expected (exit %d)\n",
               a->v[0], r[i].status);
+      show_child_err();
       return -1;
     }
   return 0;
@@ -337,7 +360,8 @@ out:
 }
 
 /* Starts refserver (argv[6]) on a free port with STORES stores and its
- * data in data_dir; its URL goes to url. Returns its pid, or -1. */
+ * data in data_dir, its log dropped; its URL goes to url. Returns its
+ * pid, or -1. */
 static pid_t start_server(char **argv, const char *data_dir,
                           char *url, size_t len)
 {
@@ -364,6 +388,7 @@ static pid_t start_server(char **argv, const char *data_dir,
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_adddup2(&fa, fd[1], 1);
   posix_spawn_file_actions_addclose(&fa, fd[0]);
+  posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
   if (posix_spawn(&pid, a.v[0], &fa, NULL, a.v, environ))
     pid = -1;
   posix_spawn_file_actions_destroy(&fa);
@@ -440,8 +465,10 @@ static int http_once(char **argv, int round, child_run *r)
   http_args(&a, argv, url, reports);
   if (run_child(&a, out, r) == 0 && (r->status == 0 || r->status == 1))
     rc = 0;
-  else
+  else {
     fprintf(stderr, "suite: conform --endpoint exited %d\n", r->status);
+    show_child_err();
+  }
 out:
   stop_server(pid);
   return rc;
@@ -481,6 +508,8 @@ int main(int argc, char **argv)
 
   if (argc > 2 && !strcmp(argv[1], "--parse-only"))
     return parse_only(argc - 2, argv + 2);
+  if (argc > 4)
+    snprintf(child_err, sizeof child_err, "%s/child.err", argv[4]);
   if (rounds < 1 || rounds > MAX_ROUNDS) {
     fprintf(stderr, "usage: suite builtin CONFORM VECTORS WORKDIR ROUNDS"
             "\n       suite http CONFORM VECTORS WORKDIR ROUNDS "

@@ -19,11 +19,14 @@ mkdir -p "$dir/artifacts" "$dir/logs"
 export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 
-for pair in fuzz_complete:complete fuzz_vectors:vectors; do
-  harness=${pair%%:*}
-  corpus=$dir/corpus/${pair#*:}
+# harness:corpus:largest input
+for item in fuzz_complete:complete:65536 fuzz_vectors:vectors:262144; do
+  harness=${item%%:*}
+  rest=${item#*:}
+  corpus=$dir/corpus/${rest%%:*}
   log=$dir/logs/$harness.log
   "$dir/$harness" -max_total_time="$seconds" -timeout=10 \
+    -max_len="${rest#*:}" \
     -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$dir/artifacts/$harness-" "$corpus" >"$log" 2>&1
   rc=$?

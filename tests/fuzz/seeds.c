@@ -9,7 +9,8 @@
  * is wrapped at link time (-Wl,--wrap=mrsu_handle), so each request the
  * runner sends, after its templates are filled in, is seen as sent;
  * every request to a Complete path becomes a seed of fuzz_complete in
- * OUT/complete, as "PATH\nQUERY\nBODY". Each vector file becomes a seed
+ * OUT/complete, as "PATH\nQUERY\nBODY" (unless its body is over 64
+ * KiB). Each vector file becomes a seed
  * of fuzz_vectors in OUT/vectors, whole, and once per case (the file
  * with only that case in its case list), so that small inputs come
  * first. Prints how many seeds it wrote.
@@ -27,6 +28,10 @@
 
 int __real_mrsu_handle(mrsu_service *s, const mrsu_request *rq,
                        mrsu_response *rs);
+
+/* Larger Complete bodies (the vectors of the size limits) are left
+ * out: they would make every run of the fuzzer slow. */
+#define SEED_MAX 65536
 
 static const char *out_dir;
 static const char *case_id;     /* of the case being replayed */
@@ -59,7 +64,8 @@ int __wrap_mrsu_handle(mrsu_service *s, const mrsu_request *rq,
   char name[256], *text;
   const char *tail = rq->path ? strrchr(rq->path, '/') : NULL;
 
-  if (rq->body && tail && strcmp(tail, "/complete") == 0) {
+  if (rq->body && rq->body_len <= SEED_MAX && tail &&
+      strcmp(tail, "/complete") == 0) {
     head = strlen(rq->path) + (rq->query ? strlen(rq->query) : 0) + 2;
     n = head + rq->body_len;
     text = malloc(n + 1);

@@ -1,9 +1,11 @@
 #!/bin/sh
 # The HTTP target when the server dies in the middle of a run.
 #
-# Starts build/refserver on a free port, runs every vector with
-# `build/conform --jobs 4`, and kills the server with SIGKILL once it has
-# logged KILL_AFTER requests (default 300). conform must then end on its
+# Starts build/refserver on a free port, with the principals of
+# tests/credentials.json and its test controls on its real clock, runs
+# every vector with `build/conform --jobs 4` (signing at the time of
+# sending), and kills the server with SIGKILL once it has logged
+# KILL_AFTER requests (default 300). conform must then end on its
 # own, promptly, with exit status 3; the cases it had not finished must
 # be ERROR, and the reports must still be written. Prints one line per
 # check and "N passed, N failed" last; exits 1 on any failure.
@@ -47,7 +49,8 @@ lines() {
   if [ -f "$1" ]; then wc -l <"$1" | tr -d ' '; else echo 0; fi
 }
 
-"$SERVER" --port 0 >"$work/out" 2>"$work/log" &
+"$SERVER" --port 0 --credentials tests/credentials.json --test-controls \
+  >"$work/out" 2>"$work/log" &
 pid=$!
 tries=0
 while [ ! -s "$work/out" ] && [ $tries -lt 100 ]; do
@@ -63,6 +66,7 @@ fi
 
 start=$(date +%s)
 timeout "$LIMIT" "$CONFORM" --endpoint "http://127.0.0.1:$port" \
+  --credentials tests/credentials.json \
   --jobs 4 --quiet --report-dir "$work/reports" >"$work/run" 2>&1 &
 run=$!
 # The log has one line for the start, then one per request.

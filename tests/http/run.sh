@@ -3,14 +3,19 @@
 # each case's outcome with the built-in target's.
 #
 # The server starts on a free port (read from the first line it prints)
-# with the fixed clock and ids of --deterministic and one sequence store
-# per case, which conform hands out in turn (--store, repeated), so no
-# case sees another's uploads, as on the built-in target. conform runs
-# with --jobs 4 into reports/http; the server is then stopped with
-# SIGTERM. The built-in target runs the same vectors into
-# reports/builtin, and `conform --compare` names every case whose
-# outcome differs. The server is killed whatever happens, and every wait
-# is bounded (RUN_TIMEOUT seconds for the HTTP run, default 900).
+# with the fixed clock and ids of --deterministic, the principals of
+# tests/credentials.json, its test controls, and one sequence store per
+# case, which conform hands out in turn (--store, repeated), so no case
+# sees another's uploads, as on the built-in target. conform signs with
+# the same credentials at the server's fixed time (--sign-time) and runs
+# with --jobs 4 into reports/http (the cases with test controls alone,
+# after the others); the server is then stopped with SIGTERM. The
+# built-in target runs the same vectors into reports/builtin, and
+# `conform --compare` names every case whose outcome differs. Both runs
+# are --strict, so a case not verified on either is an outcome that
+# differs or a failure. The server is killed whatever happens, and
+# every wait is bounded (RUN_TIMEOUT seconds for the HTTP run, default
+# 900).
 #
 # Exit status: 0 when every case has the same outcome on both targets,
 # 1 when one differs or a step failed.
@@ -27,6 +32,9 @@ CONFORM=${CONFORM:-build/conform}
 REPORTS=${REPORTS:-reports}
 JOBS=${JOBS:-4}
 RUN_TIMEOUT=${RUN_TIMEOUT:-900}
+CREDENTIALS=tests/credentials.json
+# The fixed clock of refserver --deterministic.
+SIGN_TIME=2026-01-01T00:00:00Z
 pid=
 run=
 work=$(mktemp -d "${TMPDIR:-/tmp}/test-http.XXXXXX") || exit 1
@@ -64,7 +72,8 @@ store_options() {
 # Starts the server and reads its port from its first line (10 s at most)
 start_server() {
   # shellcheck disable=SC2086 # $stores is a list of options
-  "$SERVER" --port 0 --deterministic --quiet $stores \
+  "$SERVER" --port 0 --deterministic --quiet \
+    --credentials "$CREDENTIALS" --test-controls $stores \
     >"$work/out" 2>"$work/log" &
   pid=$!
   tries=0
@@ -106,6 +115,7 @@ echo "test-http: $cases cases over HTTP on port $port, $JOBS jobs"
 # In the background, so that a signal to this script is handled at once.
 # shellcheck disable=SC2086
 timeout "$RUN_TIMEOUT" "$CONFORM" --endpoint "http://127.0.0.1:$port" \
+  --credentials "$CREDENTIALS" --sign-time "$SIGN_TIME" --strict \
   --jobs "$JOBS" --report-dir "$REPORTS/http" $stores &
 run=$!
 wait "$run"
@@ -116,7 +126,8 @@ stop_server
 [ $http_status -ne 2 ] || fail "conform could not run the vectors"
 [ $http_status -le 3 ] || fail "conform ended with status $http_status"
 
-"$CONFORM" --quiet --report-dir "$REPORTS/builtin" >"$work/builtin" ||
+"$CONFORM" --quiet --credentials "$CREDENTIALS" --strict \
+  --report-dir "$REPORTS/builtin" >"$work/builtin" ||
   echo "test-http: the built-in run did not pass; see $REPORTS/builtin" >&2
 "$CONFORM" --compare "$REPORTS/builtin/results.json" \
   "$REPORTS/http/results.json"

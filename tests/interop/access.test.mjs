@@ -1,11 +1,14 @@
 // Signature Version 4 as the AWS SDK for JavaScript v3 signs it, checked
-// by refserver when it is started with --credentials: a principal that
-// may not use the sequence store, and a signature made with the wrong
-// secret, are each answered 403 AccessDeniedException (spec section 14.1;
-// PREC-ORDER step 2). Without --credentials refserver checks no
-// signature, so these tests are skipped with the reason, never passed.
+// by refserver when it is started with --credentials (spec section
+// 14.5). A principal that may not use the sequence store gets 403
+// AccessDeniedException, the SDK's typed exception. A request that fails
+// authentication gets 403 with an error type of AWS's authentication
+// layer, which the Omics service model does not define: the SDK raises
+// its base class OmicsServiceException under that name. Without
+// --credentials refserver checks no signature, so these tests are
+// skipped with the reason, never passed.
 //
-// The signed requests that must succeed are those of upload.test.mjs:
+// The signed requests that must succeed are those of the other files:
 // when refserver checks signatures, every one of them is checked.
 
 import assert from "node:assert/strict";
@@ -16,6 +19,7 @@ import {
   CompleteMultipartReadSetUploadCommand,
   CreateMultipartReadSetUploadCommand,
   ListMultipartReadSetUploadsCommand,
+  OmicsServiceException,
   UploadReadSetPartCommand,
 } from "@aws-sdk/client-omics";
 import {
@@ -65,7 +69,7 @@ test("a principal without the sequence store cannot complete an upload",
     assert.match(out.readSetId, /^[0-9]{10,36}$/);
   });
 
-test("a signature made with the wrong secret is rejected with 403",
+test("a signature made with the wrong secret: InvalidSignatureException",
   async (t) => {
     if (skipReason) {
       t.skip(skipReason);
@@ -76,12 +80,26 @@ test("a signature made with the wrong secret is rejected with 403",
       secretAccessKey: principal.secretAccessKey + "x",
     });
 
-    await expectError(forged.send(createCommand()), AccessDeniedException,
-      403);
-    await expectError(forged.send(new UploadReadSetPartCommand({
+    await expectInvalidSignature(forged.send(createCommand()));
+    await expectInvalidSignature(forged.send(new UploadReadSetPartCommand({
       sequenceStoreId: store, uploadId: "1000000001", partSource: "SOURCE1",
       partNumber: 1, payload: PART,
-    })), AccessDeniedException, 403);
+    })));
+  });
+
+test("an access key id nobody has: UnrecognizedClientException",
+  async (t) => {
+    if (skipReason) {
+      t.skip(skipReason);
+      return;
+    }
+    const stranger = client({
+      accessKeyId: "AKIDUNKNOWNEXAMPLE",
+      secretAccessKey: principal.secretAccessKey,
+    });
+    const e = await expectError(stranger.send(createCommand()),
+      OmicsServiceException, 403, "client", "UnrecognizedClientException");
+    assert.equal(e.$metadata.attempts, 1);
   });
 
 test("a part signed with its payload hash and one sent unsigned",
@@ -104,6 +122,13 @@ test("a part signed with its payload hash and one sent unsigned",
     assert.equal(signedPayload.checksum, checksumOf(PART));
     assert.equal(unsignedPayload.checksum, checksumOf(PART));
   });
+
+// Awaits promise, which must fail as a signature that does not match.
+async function expectInvalidSignature(promise) {
+  const e = await expectError(promise, OmicsServiceException, 403,
+    "client", "InvalidSignatureException");
+  assert.equal(e.$metadata.attempts, 1);
+}
 
 // A Create in the test store.
 function createCommand() {

@@ -9,9 +9,8 @@
 //   MRSU_READS1/2      the two FASTQ files of one paired-end read set
 //   MRSU_FEATURES      the optional refserver features it was started
 //                      with: "credentials", "test-controls" (or nothing)
-//   MRSU_KEY_ID, MRSU_SECRET              a principal with the store
-//   MRSU_OTHER_KEY_ID, MRSU_OTHER_SECRET  a principal without it
-//   MRSU_CONTROL_PATH  the path of the test control endpoint
+//   MRSU_KEY_ID, MRSU_SECRET              a principal of every store
+//   MRSU_OTHER_KEY_ID, MRSU_OTHER_SECRET  a principal of none
 // Run the tests through run.sh; alone they stop at the first import.
 
 import assert from "node:assert/strict";
@@ -21,20 +20,18 @@ import { OmicsClient } from "@aws-sdk/client-omics";
 
 export const endpoint = required("MRSU_ENDPOINT");
 export const store = required("MRSU_STORE");
-export const missingStore = process.env.MRSU_MISSING_STORE || "9999999999";
+export const missingStore = required("MRSU_MISSING_STORE");
 export const missingUpload = "1111111111";
 export const features = new Set(
   (process.env.MRSU_FEATURES || "").split(/\s+/).filter(Boolean));
 
 export const principal = {
-  accessKeyId: process.env.MRSU_KEY_ID || "AKIDEXAMPLE",
-  secretAccessKey: process.env.MRSU_SECRET ||
-    "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+  accessKeyId: required("MRSU_KEY_ID"),
+  secretAccessKey: required("MRSU_SECRET"),
 };
 export const otherPrincipal = {
-  accessKeyId: process.env.MRSU_OTHER_KEY_ID || "AKIDOTHEREXAMPLE",
-  secretAccessKey: process.env.MRSU_OTHER_SECRET ||
-    "bPxRfiCYEXAMPLEKEYwJalrXUtnFEMI/K7MDENG+",
+  accessKeyId: required("MRSU_OTHER_KEY_ID"),
+  secretAccessKey: required("MRSU_OTHER_SECRET"),
 };
 
 // The reason a test that needs an optional refserver feature is skipped,
@@ -95,11 +92,14 @@ export function pairedReads() {
   };
 }
 
-// Awaits promise, which must fail with the SDK's typed exception type
-// (a class of @aws-sdk/client-omics) and the HTTP status of that type.
+// Awaits promise, which must fail with the SDK's exception class type
+// (of @aws-sdk/client-omics) named name, with the HTTP status of that
+// error type. An error type that the service model does not define
+// arrives as the base class OmicsServiceException under its own name.
 // Checks the members the SDK sets on every service exception; returns
 // the exception for further checks.
-export async function expectError(promise, type, status, fault = "client") {
+export async function expectError(promise, type, status, fault = "client",
+  name = type.name) {
   let error = null;
 
   try {
@@ -107,8 +107,8 @@ export async function expectError(promise, type, status, fault = "client") {
   } catch (e) {
     error = e;
   }
-  assert.ok(error, `expected ${type.name}, the call succeeded`);
-  assert.equal(error.name, type.name, `${error.name}: ${error.message}`);
+  assert.ok(error, `expected ${name}, the call succeeded`);
+  assert.equal(error.name, name, `${error.name}: ${error.message}`);
   assert.ok(error instanceof type, `not an instance of ${type.name}`);
   assert.equal(error.$metadata?.httpStatusCode, status);
   assert.equal(error.$fault, fault);

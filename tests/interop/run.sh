@@ -55,13 +55,18 @@ reads_file() {
     grep -E "/reads_$1\.fq(\.gz)?$" | head -n 1
 }
 
-# Writes the principals of the tests, one a line: access key id, secret
-# access key, then the sequence stores the principal may use.
+# Writes the credentials file of refserver (spec section 14.5) to $1:
+# a principal that may use every sequence store (so that an unknown
+# store is still 404 to it), and one that may use none.
 write_credentials() {
-  {
-    echo "$KEY_ID $SECRET $STORE"
-    echo "$OTHER_KEY_ID $OTHER_SECRET"
-  } >"$1"
+  cat >"$1" <<EOF
+{"version": 1, "principals": [
+  {"accessKeyId": "$KEY_ID", "secretAccessKey": "$SECRET",
+   "stores": ["*"]},
+  {"accessKeyId": "$OTHER_KEY_ID", "secretAccessKey": "$OTHER_SECRET",
+   "stores": []}
+]}
+EOF
 }
 
 # Starts the server with the options it offers; sets pid, port, features.

@@ -40,7 +40,7 @@ if [ ! -x "$SERVER" ]; then
   exit 0
 fi
 export TSAN_OPTIONS=halt_on_error=1:exitcode=66
-if ! REFSERVER=$SERVER sh "$ROOT/tests/server/smoke.sh" >"$work/smoke" 2>&1
+if ! REFSERVER=$SERVER bash "$ROOT/tests/server/smoke.sh" >"$work/smoke" 2>&1
 then
   cat "$work/smoke"
   echo "race over HTTP: the smoke test fails on $SERVER" >&2

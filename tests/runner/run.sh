@@ -6,7 +6,12 @@
 #           the case; vectors/schema.json refuses those marked "schema";
 #   pass/   cases the built-in target passes: exit 0, the closing line,
 #           traceability.md, and conform --check with pass/PENDING;
-#   fail/   cases it fails: exit 1 and the exact lines of fail/expected.
+#   fail/   cases it fails: exit 1 and the exact lines of fail/expected;
+#   auth/   signed requests and test controls: what passes, and how
+#           cases are reported not verified (--no-controls, --no-auth,
+#           a principal the credentials lack, --strict), the signing
+#           time, --jobs, and the control probe of an HTTP target
+#           (build/refserver without and with --test-controls).
 # The schema checks need python3-jsonschema and are skipped, saying so,
 # without it. Prints each check that failed, then "N passed, N failed";
 # exit status 0 when every check passed.
@@ -16,7 +21,13 @@ here=tests/runner
 conform=${CONFORM:-build/conform}
 reqs=$here/requirements.json
 work=$(mktemp -d "${TMPDIR:-/tmp}/runner.XXXXXX") || exit 2
-trap 'rm -rf "$work"' EXIT
+server=
+# Removes the work folder, and kills a server still running.
+cleanup() {
+  [ -n "$server" ] && kill -KILL "$server" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
 passed=0
 failed=0
 schema=1
@@ -45,6 +56,16 @@ has_text() {
 # 0 when the last line of file $1 is $2.
 last_line() {
   [ "$(tail -n 1 "$1")" = "$2" ]
+}
+
+# 0 when the line before the last of file $1 is $2.
+next_to_last() {
+  [ "$(tail -n 2 "$1" | head -n 1)" = "$2" ]
+}
+
+# 0 when exit status $rc is $1.
+status_is() {
+  [ "$rc" = "$1" ]
 }
 
 # Runs conform on vector folder $1 with the test requirements and the
@@ -181,8 +202,140 @@ test_schema() {
     return
   fi
   /usr/bin/python3 vectors/check-schema.py "$here/pass" "$here/fail" \
-    >"$work/out" 2>&1
-  check "schema: pass/ and fail/ are valid" $?
+    "$here/auth" >"$work/out" 2>&1
+  check "schema: pass/, fail/ and auth/ are valid" $?
+}
+
+# The signed set on the built-in target: it passes, the reset after a
+# case with controls is recorded, requests carry their signature.
+test_auth_pass() {
+  local results=$work/reports/results.json
+  run "$here/auth"
+  check "auth: exit status 0 (got $rc)" "$(status_is 0; echo $?)"
+  last_line "$work/out" "5 passed, 0 failed"
+  check "auth: closing line" $?
+  grep -Eq '"reset":[[:space:]]*true' "$results"
+  check "auth: the reset after a case with controls is recorded" $?
+  has_text "$results" "AWS4-HMAC-SHA256 Credential=AKIDCONFORMANCE1/\
+20260101/us-east-1/omics/aws4_request, SignedHeaders=host;\
+x-amz-content-sha256;x-amz-date, Signature="
+  check "auth: requests are signed at the built-in clock" $?
+  cp "$work/out" "$work/jobs1"
+  run "$here/auth" --jobs 4
+  cmp -s "$work/out" "$work/jobs1"
+  check "auth: --jobs 4 prints what --jobs 1 prints" $?
+}
+
+# Cases the target cannot be put in the state of: not verified, counted
+# apart, never passed; --strict fails the run.
+test_not_verified() {
+  local results=$work/reports/results.json
+  run "$here/auth" --no-controls
+  check "no-controls: exit status 0 (got $rc)" "$(status_is 0; echo $?)"
+  next_to_last "$work/out" "2 not verified: the target offers no test \
+controls"
+  check "no-controls: the not verified line before the closing one" $?
+  last_line "$work/out" "3 passed, 0 failed"
+  check "no-controls: closing line" $?
+  [ "$(grep -Ec '"outcome":[[:space:]]*"NOT VERIFIED"' "$results")" = 2 ]
+  check "no-controls: results.json has 2 cases NOT VERIFIED" $?
+  grep -Eq '"notVerified":[[:space:]]*2' "$results"
+  check "no-controls: results.json counts them" $?
+  has_text "$work/reports/junit.xml" '<skipped message="not verified: \
+the target offers no test controls">'
+  check "no-controls: junit.xml has them skipped, saying why" $?
+
+  run "$here/auth" --no-controls --strict
+  check "strict: exit status 1 (got $rc)" "$(status_is 1; echo $?)"
+  has_line "$work/out" "--strict: the run fails, as 2 cases were not \
+verified or skipped"
+  check "strict: says why the run fails" $?
+
+  run "$here/auth" --no-auth
+  has_line "$work/out" "2 not verified: the run is not signed (--no-auth)"
+  check "no-auth: the cases that shape a signature are not verified" $?
+  check "no-auth: exit status 0 (got $rc)" "$(status_is 0; echo $?)"
+
+  /usr/bin/python3 - "$work/one.json" <<'PY'
+import json, sys
+d = json.load(open("tests/credentials.json"))
+d["principals"] = d["principals"][:1]
+json.dump(d, open(sys.argv[1], "w"))
+PY
+  run "$here/auth" --credentials "$work/one.json"
+  has_line "$work/out" "1 not verified: the credentials hold no \
+principal AKIDNOSTORE0001"
+  check "credentials: a principal they lack is not verified" $?
+}
+
+# The signing time and the options that refuse a run.
+test_sign_options() {
+  run "$here/auth" --id auth-plain --sign-time 2026-01-01T00:10:00Z
+  check "sign-time: exit status 1 (got $rc)" "$(status_is 1; echo $?)"
+  has_text "$work/out" "FAIL auth-plain: A correctly signed Create \
+[T-OK]: step 1 (create an upload): expected 200, got 403"
+  check "sign-time: 10 minutes off the built-in clock is refused" $?
+  run "$here/auth" --sign-time 2026-02-30T00:00:00Z
+  check "sign-time: no such day, exit status 2 (got $rc)" \
+    "$(status_is 2; echo $?)"
+  run "$here/auth" --credentials "$work/none.json"
+  check "credentials: a missing file, exit status 2 (got $rc)" \
+    "$(status_is 2; echo $?)"
+  has_text "$work/err" "$work/none.json"
+  check "credentials: the missing file is named" $?
+  run "$here/auth" --no-auth --credentials tests/credentials.json
+  check "no-auth with credentials: exit status 2 (got $rc)" \
+    "$(status_is 2; echo $?)"
+}
+
+# Starts build/refserver with the credentials and options $@ on a free
+# port; its port goes to $port, its pid to $server. Returns 1 when it
+# did not start.
+start_server() {
+  rm -f "$work/server"
+  build/refserver --port 0 --quiet --credentials tests/credentials.json \
+    "$@" >"$work/server" 2>&1 &
+  server=$!
+  local tries=0
+  while ! grep -qs '^listening on ' "$work/server" &&
+        [ $tries -lt 100 ]; do
+    sleep 0.1
+    tries=$((tries + 1))
+  done
+  port=$(sed -n 's|^listening on http://127\.0\.0\.1:\([0-9]*\)$|\1|p' \
+    "$work/server")
+  [ -n "$port" ]
+}
+
+# Stops the server started last.
+stop_server() {
+  kill -TERM "$server" 2>/dev/null
+  wait "$server" 2>/dev/null
+  server=
+}
+
+# An HTTP target is asked once for its test controls.
+test_probe() {
+  if [ ! -x build/refserver ]; then
+    echo "runner: build/refserver is not built; probe checks skipped"
+    return
+  fi
+  start_server
+  check "probe: refserver starts" $?
+  run "$here/auth" --endpoint "http://127.0.0.1:$port"
+  stop_server
+  has_line "$work/err" "conform: the target offers no test controls: \
+the probe POST /_mrsu/control {} was answered 405"
+  check "probe: a target without controls is named on stderr" $?
+  has_line "$work/out" "2 not verified: the target offers no test \
+controls"
+  check "probe: its cases with controls are not verified" $?
+  start_server --test-controls
+  check "probe: refserver starts with --test-controls" $?
+  run "$here/auth" --endpoint "http://127.0.0.1:$port"
+  stop_server
+  last_line "$work/out" "5 passed, 0 failed"
+  check "probe: with test controls every case passes" $?
 }
 
 if [ ! -x "$conform" ]; then
@@ -194,6 +347,10 @@ test_pass
 test_check_complete
 test_check_faults
 test_fail
+test_auth_pass
+test_not_verified
+test_sign_options
+test_probe
 test_schema
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -2,8 +2,10 @@
 # Smoke test of build/refserver over real HTTP on the loopback address.
 #
 # Starts the server on a free port, runs one multipart read set upload
-# from Create to Complete with curl, checks a few errors, then stops the
-# server with SIGTERM and checks that it exits 0 promptly. Prints one
+# from Create to Complete with curl, checks a few errors and the warning
+# of a server without credentials, then stops the server with SIGTERM
+# and checks that it exits 0 promptly; last, that the server refuses to
+# listen beyond loopback without credentials or with test controls. Prints one
 # line per check and "N passed, N failed" last; exits 1 on any failure.
 #
 #   tests/server/smoke.sh            uses build/refserver
@@ -146,7 +148,16 @@ call POST "/sequencestore/$MISSING_STORE/upload" -H "$JSON" \
        "name":"n"}'
 check "an unknown sequence store answers 404" 404 "$status"
 
+check "without --credentials the server warns on stderr" yes \
+  "$(grep -q '^WARNING: ' "$work/log" && echo yes)"
+
 stop_server
+timeout 5 "$SERVER" --address 0.0.0.0 --port 0 >/dev/null 2>&1
+check "without --credentials off loopback the server refuses to start" \
+  2 $?
+timeout 5 "$SERVER" --port 0 --test-controls --address 0.0.0.0 \
+  --credentials "$ROOT/tests/credentials.json" >/dev/null 2>&1
+check "--test-controls off loopback is refused" 2 $?
 if [ "$failed" -gt 0 ]; then
   echo "# server log:"
   sed 's/^/# /' "$work/log"

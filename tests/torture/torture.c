@@ -42,6 +42,9 @@ int __real_mrsu_handle(mrsu_service *s, const mrsu_request *rq,
                        mrsu_response *rs);
 void __real_mrsu_service_free(mrsu_service *s);
 
+#define SAMPLE_ABOVE 20000
+#define SAMPLE_EDGE 64
+
 static const char oom_body[] =
     "{\"message\":\"out of memory; nothing was changed\"}";
 
@@ -59,6 +62,7 @@ static struct {
   unsigned long failed_calls;   /* answered 500, state unchanged */
   unsigned long absorbed;       /* failure hidden, normal answer */
   unsigned long caches;         /* one-time growths of a library */
+  unsigned long sampled;        /* cases tortured at a sample */
   unsigned long findings;
 } total;
 
@@ -157,9 +161,10 @@ void __wrap_mrsu_service_free(mrsu_service *s)
 }
 
 /* Replays case c once with allocation n failing (0: none). Returns 1
- * when the failure was met. *growth gets the blocks left allocated. */
+ * when the failure was met. *growth gets the blocks left allocated,
+ * *count the allocations numbered. */
 static int replay(cf_target *t, const cf_case *c, unsigned long n,
-                  long *growth)
+                  long *growth, unsigned long *count)
 {
   cf_result r;
   long live = fm.live;
@@ -172,6 +177,7 @@ static int replay(cf_target *t, const cf_case *c, unsigned long n,
   fm_arm(n);
   cf_run_case(t, c, &r);
   hit = fm.hit;
+  *count = fm.seen;
   fm_arm(0);
   total.runs++;
   if (r.outcome != CF_PASS)
@@ -181,39 +187,60 @@ static int replay(cf_target *t, const cf_case *c, unsigned long n,
   return hit;
 }
 
-/* Tortures one case: allocation 1, 2, ... until a run meets none. */
+/* One torture run of case c with allocation n failing (0: none), with
+ * its checks: no block left (a growth that the same run does not
+ * repeat is a library's one-time cache), and the final state the one
+ * of the run without failure (hash final; n > 0). Returns 1 when the
+ * failure was met; *count gets the allocations numbered. */
+static int fail_run(cf_target *t, const cf_case *c, unsigned long n,
+                    uint64_t final, unsigned long *count)
+{
+  long growth, kept;
+  int hit = replay(t, c, n, &growth, count);
+  uint64_t ended = run.final;
+
+  kept = growth;
+  if (growth && replay(t, c, n, &growth, count) == hit && growth == 0) {
+    total.caches++;
+    printf("note %s: allocation %lu: %ld blocks kept once, not again "
+           "(a library's one-time cache)\n", c->id, n, kept);
+  } else if (growth) {
+    finding("blocks left allocated", growth > 0 ? "more" : "fewer");
+  }
+  run.n = n;
+  if (n && ended != final)
+    finding("the case ended in another state than without failure",
+            NULL);
+  return hit;
+}
+
+/* Tortures one case: a run without failure, then allocation 1, 2, ...
+ * until a run meets none. A case making over SAMPLE_ABOVE allocations
+ * (a body of thousands of parts) fails a sample of them instead: the
+ * first and the last SAMPLE_EDGE, and SAMPLE_EDGE spread evenly
+ * between, since every run of it costs a parse of the whole body. */
 static void torture_case(cf_target *t, const cf_case *c)
 {
-  uint64_t *finals = NULL, *grown;
-  unsigned long n;
-  long growth, kept;
-  int hit;
+  unsigned long all, count, spread, n;
+  uint64_t final;
 
   run.case_id = c->id;
-  for (n = 1;; n++) {
-    hit = replay(t, c, n, &growth);
-    kept = growth;
-    if (growth && replay(t, c, n, &growth) == hit && growth == 0) {
-      total.caches++;
-      printf("note %s: allocation %lu: %ld blocks kept once, not again "
-             "(a library's one-time cache)\n", c->id, n, kept);
-    } else if (growth)
-      finding("blocks left allocated", growth > 0 ? "more" : "fewer");
-    if (!hit)
-      break;
-    grown = realloc(finals, n * sizeof *finals);
-    if (!grown)
-      break;
-    finals = grown;
-    finals[n - 1] = run.final;
+  fail_run(t, c, 0, 0, &all);
+  final = run.final;
+  if (all <= SAMPLE_ABOVE) {
+    for (n = 1; fail_run(t, c, n, final, &count); n++)
+      continue;
+    return;
   }
-  for (unsigned long k = 1; k < n; k++)
-    if (finals[k - 1] != run.final) {
-      run.n = k;
-      finding("the case ended in another state than without failure",
-              NULL);
-    }
-  free(finals);
+  total.sampled++;
+  printf("note %s: %lu allocations; %d of them failed in turn (a "
+         "sample)\n", c->id, all, 3 * SAMPLE_EDGE);
+  spread = (all - 2 * SAMPLE_EDGE) / (SAMPLE_EDGE + 1);
+  for (n = 1; n <= SAMPLE_EDGE; n++) {
+    fail_run(t, c, n, final, &count);
+    fail_run(t, c, SAMPLE_EDGE + n * spread, final, &count);
+    fail_run(t, c, all - SAMPLE_EDGE + n, final, &count);
+  }
 }
 
 /* Tortures case c as torture_case does, but each run in a new child
@@ -222,7 +249,7 @@ static void torture_case(cf_target *t, const cf_case *c)
  * runs that follow shows. */
 static void torture_first_use(cf_target *t, const cf_case *c)
 {
-  unsigned long before;
+  unsigned long before, count;
   long growth;
   int status = 0;
   pid_t pid;
@@ -233,7 +260,7 @@ static void torture_first_use(cf_target *t, const cf_case *c)
     pid = fork();
     if (pid == 0) {
       before = total.findings;
-      status = replay(t, c, n, &growth) ? 0 : 3;
+      status = replay(t, c, n, &growth, &count) ? 0 : 3;
       /* exit, not _exit: a coverage build writes its counts at exit. */
       exit(total.findings > before ? 1 : status);
     }
@@ -422,11 +449,11 @@ int main(int argc, char **argv)
   }
   torture_service_new();
   torture_dump();
-  printf("torture: %lu runs over %lu cases; %lu failed calls answered "
-         "500 with the state unchanged, %lu failures absorbed, %lu "
-         "one-time library caches; %lu findings\n", total.runs, cases,
-         total.failed_calls, total.absorbed, total.caches,
-         total.findings);
+  printf("torture: %lu runs over %lu cases (%lu sampled); %lu failed "
+         "calls answered 500 with the state unchanged, %lu failures "
+         "absorbed, %lu one-time library caches; %lu findings\n",
+         total.runs, cases, total.sampled, total.failed_calls,
+         total.absorbed, total.caches, total.findings);
   status = total.findings ? 1 : 0;
 
 out:

@@ -18,6 +18,8 @@ static SRunner *build_runner(void)
   srunner_add_suite(sr, checksum_suite());
   srunner_add_suite(sr, service_suite());
   srunner_add_suite(sr, sigv4_suite());
+  srunner_add_suite(sr, auth_suite());
+  srunner_add_suite(sr, controls_suite());
   return sr;
 }
 

@@ -17,5 +17,7 @@ Suite *store_suite(void);
 Suite *checksum_suite(void);
 Suite *service_suite(void);
 Suite *sigv4_suite(void);
+Suite *auth_suite(void);
+Suite *controls_suite(void);
 
 #endif

@@ -141,6 +141,28 @@ START_TEST(free_unfinished)
 }
 END_TEST
 
+/* A checksum read back as hex: the SHA-256 of "abc", and what is not
+ * the base64 of 32 bytes. */
+START_TEST(checksum_as_hex)
+{
+  static const char *const bad[] = {
+    "", "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0",
+    "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0==",
+    "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAF===",
+    "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0A",
+    "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIA*a0=",
+  };
+  char hex[CHECKSUM_HEX_LEN + 1];
+
+  ck_assert_int_eq(checksum_to_hex("ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/"
+                                   "YfIAFa0=", hex), 0);
+  ck_assert_str_eq(hex, "ba7816bf8f01cfea414140de5dae2223"
+                        "b00361a396177a9cb410ff61f20015ad");
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+    ck_assert_msg(checksum_to_hex(bad[i], hex) == -1, "%s", bad[i]);
+}
+END_TEST
+
 Suite *checksum_suite(void)
 {
   Suite *s = suite_create("checksum");
@@ -155,6 +177,7 @@ Suite *checksum_suite(void)
                       (int)(sizeof cuts / sizeof *cuts));
   tcase_add_test(tc, distinct_and_base64);
   tcase_add_test(tc, free_unfinished);
+  tcase_add_test(tc, checksum_as_hex);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -1961,16 +1961,32 @@ START_TEST(clock_beyond_year_9999)
 }
 END_TEST
 
+/* Writes the end of the dump of a service with the default limits and
+ * no principal: the limits in force, and the one throttling bucket,
+ * full. */
+static void limits_dump(char *out, size_t n)
+{
+  snprintf(out, n, "limits open uploads %llu read sets %llu parts %llu "
+           "bytes %llu\nlimits rate 0 burst %llu deadline %lld delay 0 "
+           "faults 0 0\nbucket 0 tokens %llu000000000 seen 0\n",
+           MRSU_DEFAULT_OPEN_UPLOADS, MRSU_DEFAULT_READ_SETS,
+           MRSU_DEFAULT_PARTS, MRSU_DEFAULT_UPLOAD_BYTES,
+           MRSU_DEFAULT_THROTTLE_BURST, MRSU_DEFAULT_COMPLETE_DEADLINE_MS,
+           MRSU_DEFAULT_THROTTLE_BURST);
+}
+
 /* The dump names every piece of state, and only a change of state
  * changes it: a refused request leaves it byte for byte as it was. */
 START_TEST(service_dump)
 {
   char id[ID_ROOM], sum[CHECKSUM_LEN + 1], read_set[ID_ROOM];
-  char *before, *after, expect[1024];
+  char *before, *after, expect[1024], limits[256];
 
+  limits_dump(limits, sizeof limits);
   before = mrsu_service_dump(svc);
-  ck_assert_pstr_eq(before, "next upload 1000000001\n"
-                    "next read set 2000000001\nstore 0123456789\n");
+  snprintf(expect, sizeof expect, "next upload 1000000001\n"
+           "next read set 2000000001\nstore 0123456789\n%s", limits);
+  ck_assert_pstr_eq(before, expect);
   free(before);
   one_part_upload(id, sum);
   before = mrsu_service_dump(svc);
@@ -1991,7 +2007,8 @@ START_TEST(service_dump)
            "    meta {\"sourceFileType\":\"BAM\",\"subjectId\":"
            "\"subject\",\"sampleId\":\"sample\",\"name\":\"read set\"}\n"
            "    part SOURCE1 1 size 4 created %d updated %d checksum %s\n"
-           "  upload 1000000002 ABORTED\n", CLOCK, CLOCK, CLOCK, sum);
+           "  upload 1000000002 ABORTED\n%s", CLOCK, CLOCK, CLOCK, sum,
+           limits);
   after = mrsu_service_dump(svc);
   ck_assert_pstr_eq(after, expect);
   free(after);

@@ -3,7 +3,9 @@
  *
  * The first signing case is the worked example AWS publishes for
  * Signature Version 4 (IAM ListUsers, 2015-08-30, key AKIDEXAMPLE):
- * its canonical request, signing key and signature. The other cases and
+ * its canonical request, signing key and signature. The verifier reads
+ * back what the signer writes: x-amz-date (whose times come from
+ * Python's calendar.timegm) and the Authorization value. The other cases and
  * the canonical-form tables were computed independently with Python's
  * hashlib, hmac and urllib.parse, from the rules sigv4.h states.
  */
@@ -326,6 +328,142 @@ START_TEST(hash_and_dates)
 }
 END_TEST
 
+/* An x-amz-date and the time it names, or -1 when it names none. */
+typedef struct date_case {
+  const char *text;
+  long long seconds;
+} date_case;
+
+static const date_case date_cases[] = {
+  {"20260101T000000Z", 1767225600LL},
+  {"19700101T000000Z", 0},
+  {"19691231T235959Z", -1},
+  {"20150830T123600Z", 1440938160LL},
+  {"20240229T235959Z", 1709251199LL},
+  {"20000229T000000Z", 951782400LL},
+  {"20260131T000000Z", 1769817600LL},
+  {"20230229T000000Z", -2},
+  {"19000229T000000Z", -2},
+  {"20260431T000000Z", -2},
+  {"20260001T000000Z", -2},
+  {"20261301T000000Z", -2},
+  {"20260100T000000Z", -2},
+  {"20260132T000000Z", -2},
+  {"20260101T240000Z", -2},
+  {"20260101T006000Z", -2},
+  {"20260101T000060Z", -2},
+  {"20260101T0000a0Z", -2},
+  {"2026010aT000000Z", -2},
+  {"20260101 000000Z", -2},
+  {"20260101T000000z", -2},
+  {"20260101T000000", -2},
+  {"20260101T000000ZZ", -2},
+  {"", -2},
+};
+
+START_TEST(amz_date_table)
+{
+  const date_case *k = &date_cases[_i];
+  long long t = -3;
+
+  if (k->seconds == -2) {
+    ck_assert_msg(sigv4_parse_amz_date(k->text, &t) == -1, "%s", k->text);
+    return;
+  }
+  ck_assert_msg(sigv4_parse_amz_date(k->text, &t) == 0, "%s", k->text);
+  ck_assert_int_eq(t, k->seconds);
+}
+END_TEST
+
+START_TEST(amz_date_null)
+{
+  long long t;
+
+  ck_assert_int_eq(sigv4_parse_amz_date(NULL, &t), -1);
+}
+END_TEST
+
+#define SIG64 "0123456789abcdef0123456789abcdef" \
+              "0123456789abcdef0123456789abcdef"
+#define CRED "Credential=AKID/20260101/us-east-1/omics/aws4_request"
+
+/* An Authorization value, and the word of the reason when it does not
+ * read (NULL: it reads). */
+typedef struct auth_value_case {
+  const char *value;
+  const char *names;
+} auth_value_case;
+
+static const auth_value_case auth_value_cases[] = {
+  {"AWS4-HMAC-SHA256 " CRED ", SignedHeaders=host;x-amz-date, "
+   "Signature=" SIG64, NULL},
+  {"AWS4-HMAC-SHA256 Signature=" SIG64 " ,SignedHeaders=host ,  " CRED
+   "  ", NULL},
+  {"AWS4-HMAC-SHA256" CRED, "begin"},
+  {"AWS4-HMAC-SHA1 " CRED, "begin"},
+  {"aws4-hmac-sha256 " CRED, "begin"},
+  {"", "begin"},
+  {"AWS4-HMAC-SHA256 ", "NAME=VALUE"},
+  {"AWS4-HMAC-SHA256 " CRED ", SignedHeaders=host", "required"},
+  {"AWS4-HMAC-SHA256 " CRED ", Signature=" SIG64, "required"},
+  {"AWS4-HMAC-SHA256 SignedHeaders=host, Signature=" SIG64, "required"},
+  {"AWS4-HMAC-SHA256 " CRED ", " CRED, "twice"},
+  {"AWS4-HMAC-SHA256 " CRED ", Region=x", "not Credential"},
+  {"AWS4-HMAC-SHA256 " CRED ", SignedHeaders=host, Signature=" SIG64
+   "0", "64"},
+  {"AWS4-HMAC-SHA256 " CRED ", SignedHeaders=host, Signature="
+   "0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef",
+   "64"},
+  {"AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/omics, "
+   "SignedHeaders=host, Signature=" SIG64, "KEY/YYYYMMDD"},
+  {"AWS4-HMAC-SHA256 Credential=AKID/2026010/us-east-1/omics/"
+   "aws4_request, SignedHeaders=host, Signature=" SIG64, "KEY/YYYYMMDD"},
+};
+
+START_TEST(authorization_table)
+{
+  const auth_value_case *k = &auth_value_cases[_i];
+  sigv4_credential cred;
+  const char *why = NULL;
+  int rc = sigv4_parse_authorization(k->value, &cred, &why);
+
+  if (k->names) {
+    ck_assert_int_eq(rc, 1);
+    ck_assert_ptr_null(cred.text);
+    ck_assert_msg(strstr(why, k->names) != NULL, "%s: %s", k->value, why);
+    return;
+  }
+  ck_assert_msg(rc == 0, "%s: %s", k->value, why);
+  ck_assert_str_eq(cred.access_key_id, "AKID");
+  ck_assert_str_eq(cred.date, "20260101");
+  ck_assert_str_eq(cred.region, "us-east-1");
+  ck_assert_str_eq(cred.service, "omics");
+  ck_assert_str_eq(cred.signature, SIG64);
+  ck_assert_int_eq(strncmp(cred.signed_headers, "host", 4), 0);
+  sigv4_credential_free(&cred);
+  ck_assert_ptr_null(cred.text);
+  sigv4_credential_free(&cred);
+}
+END_TEST
+
+/* Signing refuses a malformed date and leaves nothing to free. */
+START_TEST(sign_refuses_bad_date)
+{
+  const sign_case *k = &sign_cases[0];
+  char sig[SIGV4_HASH_LEN + 1], *list = (char *)"unset";
+  sigv4_request rq;
+
+  request_of(k, &rq);
+  ck_assert_int_eq(sigv4_sign(&rq, &k->key, "20150830", sig, &list), -1);
+  ck_assert_ptr_null(list);
+  ck_assert_ptr_null(sigv4_authorization(&rq, &k->key, "2015-08-30"));
+  ck_assert_int_eq(sigv4_sign(&rq, &k->key, k->amz_date, sig, &list), 0);
+  hold(0, list);
+  ck_assert_str_eq(sig, k->signature);
+  ck_assert_str_eq(list, "content-type;host;x-amz-date");
+}
+END_TEST
+
 Suite *sigv4_suite(void)
 {
   Suite *s = suite_create("sigv4");
@@ -340,6 +478,13 @@ Suite *sigv4_suite(void)
   tcase_add_loop_test(tc, authorization, 0, n);
   tcase_add_test(tc, unsigned_payload);
   tcase_add_test(tc, hash_and_dates);
+  tcase_add_test(tc, sign_refuses_bad_date);
+  tcase_add_loop_test(tc, amz_date_table, 0,
+                      (int)(sizeof date_cases / sizeof *date_cases));
+  tcase_add_test(tc, amz_date_null);
+  tcase_add_loop_test(tc, authorization_table, 0,
+                      (int)(sizeof auth_value_cases /
+                            sizeof *auth_value_cases));
   suite_add_tcase(s, tc);
   tcase_add_checked_fixture(forms, NULL, sigv4_teardown);
   tcase_add_loop_test(forms, canonical_uri, 0,

@@ -741,6 +741,48 @@ START_TEST(dump_every_state)
 }
 END_TEST
 
+/* The counts quotas read: open uploads and read sets per store, parts
+ * and bytes per upload (a replaced part counts with its new size), and
+ * a part looked up by source and number. */
+START_TEST(counts_and_totals)
+{
+  st_upload *a = open_upload(ST_FASTQ), *b = open_upload(ST_BAM);
+  st_listed_part one = {S1, 1, "x"};
+  char id[ST_ID_LEN + 1], err[200];
+  size_t open, read_sets, parts;
+  uint64_t bytes;
+
+  st_store_counts(db, store_ids[0], &open, &read_sets);
+  ck_assert_uint_eq(open, 2);
+  ck_assert_uint_eq(read_sets, 0);
+  st_store_counts(db, "2222222222", &open, &read_sets);
+  ck_assert_uint_eq(open + read_sets, 0);
+  put(a, S1, 1, "x");
+  put(a, S2, 1, "y");
+  put(a, S1, 2, "z");
+  st_upload_totals(a, &parts, &bytes);
+  ck_assert_uint_eq(parts, 3);
+  ck_assert_uint_eq(bytes, 40);
+  ck_assert_int_eq(st_part_put(a, S1, 2, 5, "w", 300, err, sizeof err),
+                   ST_OK);
+  st_upload_totals(a, &parts, &bytes);
+  ck_assert_uint_eq(parts, 3);
+  ck_assert_uint_eq(bytes, 25);
+  ck_assert_ptr_nonnull(st_part_find(a, S2, 1));
+  ck_assert_str_eq(st_part_find(a, S1, 2)->checksum, "w");
+  ck_assert_ptr_null(st_part_find(a, S2, 2));
+  ck_assert_ptr_null(st_part_find(b, S1, 1));
+  put(b, S1, 1, "x");
+  ck_assert_int_eq(st_complete_check(db, b, &one, 1, id, err, sizeof err),
+                   ST_OK);
+  st_complete_commit(db, b);
+  ck_assert_int_eq(st_abort(a, err, sizeof err), ST_OK);
+  st_store_counts(db, store_ids[0], &open, &read_sets);
+  ck_assert_uint_eq(open, 0);
+  ck_assert_uint_eq(read_sets, 1);
+}
+END_TEST
+
 Suite *store_suite(void)
 {
   Suite *s = suite_create("store");
@@ -779,6 +821,7 @@ Suite *store_suite(void)
   tcase_add_test(states, each_open_upload);
   tcase_add_test(states, no_store);
   tcase_add_test(states, dump_every_state);
+  tcase_add_test(states, counts_and_totals);
   suite_add_tcase(s, states);
   return s;
 }
