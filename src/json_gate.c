@@ -166,6 +166,21 @@ static int read_escape(parser *p, char *buf, size_t *used)
   return 0;
 }
 
+/* Length of the run of bytes at the cursor that a string holds as they
+ * are: ASCII from U+0020 up, other than '"' and '\\'. */
+static size_t plain_run(const parser *p)
+{
+  size_t n = 0;
+
+  while (p->pos + n < p->len) {
+    unsigned char c = p->text[p->pos + n];
+    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\')
+      break;
+    n++;
+  }
+  return n;
+}
+
 /* Parses a string (cursor on the opening quote). Returns a new
  * NUL-terminated UTF-8 string the caller frees, or NULL on a fault. */
 static char *parse_string_text(parser *p)
@@ -186,7 +201,13 @@ static char *parse_string_text(parser *p)
   p->pos = start;
   while (p->text[p->pos] != '"') {
     unsigned char c = p->text[p->pos];
-    size_t n;
+    size_t n = plain_run(p);
+    if (n) {
+      memcpy(buf + used, p->text + p->pos, n);
+      used += n;
+      p->pos += n;
+      continue;
+    }
     if (c < 0x20) {
       fail(p, "raw control character U+%04X in string", c);
       goto fault;

@@ -37,6 +37,11 @@ static pcre2_code *printable(void)
   return code;
 }
 
+/* Every ASCII character outside general category C. */
+static const char printable_ascii[] =
+  " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+  "[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~";
+
 int text_printable(const char *s)
 {
   pcre2_match_data *match;
@@ -45,6 +50,9 @@ int text_printable(const char *s)
 
   if (!*s)
     return 0;
+  /* Printable ASCII is all in L, N, P, S or Zs: no need for PCRE2. */
+  if (s[strspn(s, printable_ascii)] == '\0')
+    return 1;
   code = printable();
   if (!code)
     return -1;
