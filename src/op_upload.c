@@ -388,10 +388,12 @@ static int parse_zone(const char *s, int *offset)
 }
 
 /* Parses an RFC 3339 date-time "YYYY-MM-DDTHH:MM:SS[.f+](Z|+HH:MM)".
- * Returns 0 with *out in seconds since 1970, or -1. */
-static int parse_time(const char *s, int64_t *out)
+ * Returns 0 with *out in whole seconds since 1970, or -1. A fraction of
+ * a second rounds down, or up when round_up: creation times are whole
+ * seconds, so "at or after 00:00:00.5" means "at or after 00:00:01". */
+static int parse_time(const char *s, int round_up, int64_t *out)
 {
-  int y, mo, d, h, mi, sec, offset;
+  int y, mo, d, h, mi, sec, offset, fraction = 0;
   int64_t days;
 
   if (strlen(s) < 19)
@@ -413,7 +415,7 @@ static int parse_time(const char *s, int64_t *out)
     if (s[1] < '0' || s[1] > '9')
       return -1;
     for (s++; *s >= '0' && *s <= '9'; s++)
-      continue;
+      fraction |= *s != '0';
   }
   if (parse_zone(s, &offset) < 0)
     return -1;
@@ -421,7 +423,8 @@ static int parse_time(const char *s, int64_t *out)
   y -= mo <= 2;
   days = (int64_t)365 * y + y / 4 - y / 100 + y / 400 +
          (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1 - 719468;
-  *out = days * 86400 + h * 3600 + mi * 60 + sec - offset;
+  *out = days * 86400 + h * 3600 + mi * 60 + sec - offset +
+         (round_up && fraction);
   return 0;
 }
 
@@ -431,11 +434,11 @@ static field_result filter_time(call *c, const cJSON *filter,
 {
   field_place place = {"filter", name, 0, c->err, sizeof c->err};
   const char *text;
-  field_result rc = field_string(filter, &place, 1, 64, 0, &text);
+  field_result rc = field_string(filter, &place, 1, SIZE_MAX, 0, &text);
 
   if (rc != FIELD_OK)
     return rc;
-  if (parse_time(text, out) < 0)
+  if (parse_time(text, !strcmp(name, "createdAfter"), out) < 0)
     return field_fail(&place, "must be an ISO 8601 date-time such as "
                       "2026-01-31T12:00:00Z");
   return FIELD_OK;
