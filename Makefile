@@ -100,8 +100,10 @@ PORT ?= 8080
 serve: all
 	$(SERVER) --port $(PORT) $(ARGS)
 
+# The smoke test over curl, then hostile clients over raw sockets.
 test-server: all
 	bash tests/server/smoke.sh
+	sh tests/server/hostile.sh
 
 # Skipped, saying so, where node is not installed.
 test-interop: all

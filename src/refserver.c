@@ -17,6 +17,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #define FIXED_TIME 1767225600
@@ -98,6 +99,7 @@ static int open_service(rs_server *srv, char *err, size_t errlen)
   }
   atomic_init(&srv->next_request, ids.request);
   atomic_init(&srv->in_flight, 0);
+  atomic_init(&srv->buffered, 0);
   return 0;
 }
 
@@ -114,6 +116,10 @@ static int open_server(rs_server *srv, const rs_options *opt, char *err,
   }
   if (rs_files_open(srv, err, errlen) || open_service(srv, err, errlen))
     return -1;
+  if (rs_conns_open(srv)) {
+    snprintf(err, errlen, "the header deadline thread could not start");
+    return -1;
+  }
   return 0;
 }
 
@@ -123,6 +129,7 @@ static void close_server(rs_server *srv)
 {
   char *dir = srv->data_dir_is_temp ? strdup(srv->data_dir) : NULL;
 
+  rs_conns_close(srv);
   mrsu_service_free(srv->service);
   mrsu_credentials_free(&srv->credentials);
   if (rs_files_close(srv))
@@ -178,14 +185,18 @@ static void stop(rs_server *srv, struct MHD_Daemon *daemon,
     fprintf(stderr, "refserver: %s: stopping, %ld request(s) in "
             "flight\n", signal_name(signo),
             (long)atomic_load(&srv->in_flight));
+  /* New clients are refused at once; the descriptor is closed only
+   * once the daemon's threads, which may still use it, have ended. */
   if (listener != MHD_INVALID_SOCKET)
-    close(listener);
+    shutdown(listener, SHUT_RDWR);
   signo = wait_in_flight(srv, set);
   if (!quiet && (signo || atomic_load(&srv->in_flight) > 0))
     fprintf(stderr, "refserver: %s: closing %ld request(s) in flight\n",
             signo ? signal_name(signo) : "grace period over",
             (long)atomic_load(&srv->in_flight));
   MHD_stop_daemon(daemon);
+  if (listener != MHD_INVALID_SOCKET)
+    close(listener);
   if (!quiet)
     fprintf(stderr, "refserver: stopped\n");
 }

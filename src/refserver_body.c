@@ -6,6 +6,12 @@
  * never held in memory. Every other body is held in memory. Either way
  * the intake stops keeping bytes once the body passes its limit; the
  * core then answers from the size alone.
+ *
+ * Every body held in memory holds its room in one budget,
+ * --max-buffered-bytes, so that many clients each sending a large body
+ * slowly cannot make the server hold more than that between them. A
+ * body of announced size holds all of it before it is read; one sent
+ * in chunks takes its room as it grows.
  */
 #include "refserver.h"
 
@@ -23,8 +29,30 @@ void rs_body_begin(const rs_server *srv, rs_request *rq)
                                       : srv->opt->max_json_body;
 }
 
-/* Appends n bytes to the buffer, growing it. Returns 0 or -1 (memory). */
-static int buffer_append(rs_request *rq, const char *data, size_t n)
+/* Holds n more bytes of the budget for rq. Returns 0, or -1 when fewer
+ * are left (nothing is then held). */
+static int budget_take(rs_server *srv, rs_request *rq, size_t n)
+{
+  size_t max = srv->opt->max_buffered_bytes;
+  size_t held = atomic_load(&srv->buffered);
+
+  do {
+    if (n > max || held > max - n)
+      return -1;
+  } while (!atomic_compare_exchange_weak(&srv->buffered, &held, held + n));
+  rq->held += n;
+  return 0;
+}
+
+int rs_body_reserve(rs_server *srv, rs_request *rq, size_t n)
+{
+  return n > rq->held ? budget_take(srv, rq, n - rq->held) : 0;
+}
+
+/* Appends n bytes to the buffer, growing it. Returns 0, 2 when the
+ * budget does not have the room, or -1 when memory ran out. */
+static int buffer_append(rs_server *srv, rs_request *rq, const char *data,
+                         size_t n)
 {
   size_t need = rq->received + n, room = rq->buf_room;
   unsigned char *grown;
@@ -33,6 +61,8 @@ static int buffer_append(rs_request *rq, const char *data, size_t n)
     room = room ? room : FIRST_ROOM;
     while (room < need)
       room = room > SIZE_MAX / 2 ? need : room * 2;
+    if (rs_body_reserve(srv, rq, room))
+      return 2;
     grown = realloc(rq->buf, room);
     if (!grown)
       return -1;
@@ -81,7 +111,7 @@ static int stream_append(const rs_server *srv, rs_request *rq,
   return 0;
 }
 
-int rs_body_take(const rs_server *srv, rs_request *rq, const char *data,
+int rs_body_take(rs_server *srv, rs_request *rq, const char *data,
                  size_t n)
 {
   size_t keep = n;
@@ -94,9 +124,9 @@ int rs_body_take(const rs_server *srv, rs_request *rq, const char *data,
   if (rq->intake == RS_STREAM)
     rc = keep ? stream_append(srv, rq, data, keep) : 0;
   else
-    rc = keep ? buffer_append(rq, data, keep) : 0;
-  if (rc < 0)
-    return -1;
+    rc = keep ? buffer_append(srv, rq, data, keep) : 0;
+  if (rc)
+    return rc;
   rq->received += n;
   return rq->received > rq->limit ? 1 : 0;
 }
@@ -115,8 +145,11 @@ int rs_body_finish(rs_request *rq, char out[CHECKSUM_LEN + 1])
   return rc;
 }
 
-void rs_body_free(rs_request *rq)
+void rs_body_free(rs_server *srv, rs_request *rq)
 {
+  atomic_fetch_sub(&srv->buffered, rq->held);
+  rq->held = 0;
+  rq->buf_room = 0;
   free(rq->buf);
   rq->buf = NULL;
   if (rq->fd >= 0)

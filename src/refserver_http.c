@@ -6,6 +6,13 @@
  * access handler once for its headers, once per piece of body and once
  * at the end, and ends in the completion callback, which logs it. The
  * core sees the raw path and query, every header, and the body.
+ *
+ * Each connection is tracked from its accept to its close
+ * (refserver_conn.c). libmicrohttpd 0.9.75 can drop a connection
+ * without calling the completion callback (when it fails to queue one of
+ * its own error answers, say); the request that connection still
+ * carries is then ended when the connection closes, so that every
+ * request is logged, freed and counted out exactly once.
  */
 #include "refserver.h"
 
@@ -20,6 +27,8 @@
 #define LINGER_SECONDS 2u
 #define LOG_FIELD_MAX 200
 #define LOG_FIELD_ROOM (LOG_FIELD_MAX + 4)
+#define BUSY_MESSAGE "too many bodies in flight"
+#define BUSY_NOTE "the bodies held are over --max-buffered-bytes"
 
 /* The request headers being copied out of libmicrohttpd. */
 typedef struct header_list {
@@ -32,6 +41,10 @@ typedef struct header_count {
   const char *name;
   int count;
 } header_count;
+
+static void end_request(rs_server *srv, struct MHD_Connection *conn,
+                        rs_request *rq,
+                        enum MHD_RequestTerminationCode why);
 
 /* Writes the next request id into out (13 bytes). */
 static void next_id(rs_server *srv, char out[13])
@@ -65,6 +78,16 @@ static enum MHD_Result answer_stateless(rs_server *srv,
   return rc;
 }
 
+/* The error type of a status the server answers itself. */
+static const char *error_type(int status)
+{
+  if (status == 400)
+    return "ValidationException";
+  if (status == 429)
+    return "ThrottlingException";
+  return "InternalServerException";
+}
+
 /* Answers with a server error through libmicrohttpd. */
 static enum MHD_Result answer_error(struct MHD_Connection *conn,
                                     rs_request *rq, int status,
@@ -74,8 +97,7 @@ static enum MHD_Result answer_error(struct MHD_Connection *conn,
   enum MHD_Result rc;
 
   memset(&res, 0, sizeof res);
-  rs_reply_error(&res, status, status == 400 ? "ValidationException"
-                 : "InternalServerException", "%s", message);
+  rs_reply_error(&res, status, error_type(status), "%s", message);
   rc = rs_reply_queue(conn, rq, &res);
   mrsu_response_free(&res);
   return rc;
@@ -221,25 +243,15 @@ static size_t announced_length(struct MHD_Connection *conn)
   return *end || n > SIZE_MAX ? SIZE_MAX : (size_t)n;
 }
 
-/* The handler's first call: the headers are in. Refuses a bad framing
- * or an announced body over the limit at once; otherwise waits for the
- * body. */
-static enum MHD_Result start(rs_server *srv, struct MHD_Connection *conn,
-                             rs_request *rq, const char *method)
+/* Answers a request whose announced body is over its limit from the
+ * size alone, before the body. */
+static enum MHD_Result refuse_body(rs_server *srv,
+                                   struct MHD_Connection *conn,
+                                   rs_request *rq, size_t announced)
 {
-  const char *fault = framing_fault(conn);
-  size_t announced = announced_length(conn);
   mrsu_response res;
   enum MHD_Result rc;
 
-  rq->method = strdup(method);
-  if (!rq->method)
-    return answer_error(conn, rq, 500, "out of memory");
-  if (fault)
-    return answer_error(conn, rq, 400, fault);
-  rs_body_begin(srv, rq);
-  if (announced <= rq->limit)
-    return MHD_YES;
   rq->received = announced;
   rq->note = "the announced body is over the limit";
   run_core(srv, conn, rq, &res);
@@ -248,20 +260,60 @@ static enum MHD_Result start(rs_server *srv, struct MHD_Connection *conn,
   return rc;
 }
 
+/* The handler's first call: the headers are in. Refuses a malformed
+ * header section or framing (closing the connection, whose next request
+ * could not be told from this one's body), an announced body over the
+ * limit, or one the budget for bodies held in memory cannot hold, at
+ * once; otherwise holds the announced body's room and waits for it. */
+static enum MHD_Result start(rs_server *srv, struct MHD_Connection *conn,
+                             rs_request *rq, const char *method,
+                             const char *version)
+{
+  const char *fault = rs_wire_fault(conn, rq, method, version);
+  size_t announced;
+
+  if (rq->conn)
+    rs_conns_headers_in(srv, rq->conn);
+  rq->method = strdup(method);
+  if (!rq->method)
+    return answer_error(conn, rq, 500, "out of memory");
+  if (!fault)
+    fault = framing_fault(conn);
+  if (fault) {
+    rq->must_close = 1;
+    rq->note = fault;
+    return answer_error(conn, rq, 400, fault);
+  }
+  rs_body_begin(srv, rq);
+  announced = announced_length(conn);
+  if (announced > rq->limit)
+    return refuse_body(srv, conn, rq, announced);
+  if (rq->intake == RS_BUFFER && rs_body_reserve(srv, rq, announced)) {
+    rq->must_close = 1;
+    rq->note = BUSY_NOTE;
+    return answer_error(conn, rq, 429, BUSY_MESSAGE);
+  }
+  return MHD_YES;
+}
+
 /* A piece of body. When the body passes its limit, the core answers
- * from its size at once; the rest of the body is then dropped. */
+ * from its size at once; when it passes the budget for buffered bodies
+ * or memory runs out, the server answers; the rest of the body is then
+ * dropped. */
 static enum MHD_Result take(rs_server *srv, struct MHD_Connection *conn,
                             rs_request *rq, const char *data, size_t *size)
 {
-  int rc = rs_body_take(srv, rq, data, *size);
+  int got = rs_body_take(srv, rq, data, *size), rc;
   mrsu_response res;
 
   *size = 0;
-  if (rc == 0)
+  if (got == 0)
     return MHD_YES;
   memset(&res, 0, sizeof res);
-  if (rc < 0)
+  if (got < 0)
     rs_reply_error(&res, 500, "InternalServerException", "out of memory");
+  else if (got == 2)
+    rs_reply_error(&res, 429, "ThrottlingException", BUSY_MESSAGE);
   else
     run_core(srv, conn, rq, &res);
   rc = rs_reply_raw(conn, rq, &res);
@@ -270,7 +322,7 @@ static enum MHD_Result take(rs_server *srv, struct MHD_Connection *conn,
     rq->note = "the answer could not be sent";
     return MHD_NO;
   }
-  rq->note = "answered before the body ended";
+  rq->note = got == 2 ? BUSY_NOTE : "answered before the body ended";
   rq->closing = 1;
   clock_gettime(CLOCK_MONOTONIC, &rq->closed_at);
   MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT,
@@ -312,42 +364,96 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
   rs_request *rq = *ctx;
 
   (void)url;
-  (void)version;
   if (!rq)
     return answer_stateless(srv, conn);
   if (rq->closing)
     return linger(rq, size);
   if (!rq->method)
-    return start(srv, conn, rq, method);
+    return start(srv, conn, rq, method, version);
   if (*size)
     return take(srv, conn, rq, data, size);
   return finish(srv, conn, rq);
 }
 
-/* Starts a request: keeps its raw URI and gives it an id. Returns its
+/* The length of the scheme and "://" that open an absolute-form target
+ * (RFC 9112 section 3.2.2) of http or https, or 0. */
+static size_t absolute_prefix(const char *uri)
+{
+  if (!strncasecmp(uri, "http://", 7))
+    return 7;
+  if (!strncasecmp(uri, "https://", 8))
+    return 8;
+  return 0;
+}
+
+/* Splits the kept URI into path and query. An absolute form is routed
+ * by its path: its scheme and authority are skipped. */
+static void split_uri(rs_request *rq)
+{
+  size_t skip = absolute_prefix(rq->uri);
+  char *at = rq->uri, *query;
+
+  if (skip)
+    at += skip + strcspn(at + skip, "/?");
+  query = strchr(at, '?');
+  if (query) {
+    *query = '\0';
+    rq->query = query + 1;
+  }
+  rq->path = *at ? at : "/";
+}
+
+/* Ends the query that libmicrohttpd sees right after its '?'. uri lies
+ * in libmicrohttpd's read buffer, which it parses in place: next it
+ * would copy each query parameter into the connection's memory, and
+ * when that ran out (some 500 parameters) it queued its 431 and lost
+ * it, leaving the connection hanging without an answer. The core reads
+ * the query from the request's own copy, so libmicrohttpd needs none. */
+static void hide_query(const char *uri)
+{
+  char *mark = strchr(uri, '?');
+
+  if (mark && mark[1])
+    mark[1] = '\0';
+}
+
+/* The connection's entry in the list of connections, or NULL. */
+static rs_conn *conn_of(struct MHD_Connection *conn)
+{
+  const union MHD_ConnectionInfo *info =
+    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+  return info ? info->socket_context : NULL;
+}
+
+/* Starts a request: keeps its raw URI, where it lies in libmicrohttpd's
+ * buffer, gives it an id and ties it to its connection. Returns its
  * state, or NULL when memory ran out. */
 static void *request_begin(void *cls, const char *uri,
                            struct MHD_Connection *conn)
 {
   rs_server *srv = cls;
   rs_request *rq = calloc(1, sizeof *rq);
-  char *query;
 
-  (void)conn;
-  if (!rq || !(rq->uri = strdup(uri))) {
+  if (!rq || !(rq->uri = strdup(uri ? uri : ""))) {
     free(rq);
     return NULL;
   }
   rq->fd = -1;
-  rq->path = rq->uri;
-  query = strchr(rq->uri, '?');
-  if (query) {
-    *query = '\0';
-    rq->query = query + 1;
-  }
+  rq->target_at = uri;
+  rq->target_len = strlen(rq->uri);
+  rq->target_bad = !rs_wire_is_target(rq->uri);
+  if (uri)
+    hide_query(uri);
+  split_uri(rq);
   next_id(srv, rq->id);
   clock_gettime(CLOCK_MONOTONIC, &rq->start);
   atomic_fetch_add(&srv->in_flight, 1);
+  rq->conn = conn_of(conn);
+  if (rq->conn && rq->conn->rq)
+    end_request(srv, NULL, rq->conn->rq, MHD_REQUEST_TERMINATED_WITH_ERROR);
+  if (rq->conn)
+    rq->conn->rq = rq;
   return rq;
 }
 
@@ -395,8 +501,20 @@ static const char *termination_text(enum MHD_RequestTerminationCode why)
   }
 }
 
+/* Why the request ended, for its log line, or NULL when it ended well. */
+static const char *end_note(const rs_request *rq,
+                            enum MHD_RequestTerminationCode why)
+{
+  if (rq->note)
+    return rq->note;
+  if (rq->conn && atomic_load(&rq->conn->cut))
+    return "the header section took longer than --header-timeout";
+  return termination_text(why);
+}
+
 /* Writes the request's status and body size, or "-" for what is not
- * known, into out. Returns the note libmicrohttpd's own answer needs. */
+ * known, into out. Returns the note libmicrohttpd's own answer needs.
+ * conn is NULL when the connection is already closing. */
 static const char *log_outcome(struct MHD_Connection *conn,
                                const rs_request *rq, char *out, size_t len)
 {
@@ -406,7 +524,8 @@ static const char *log_outcome(struct MHD_Connection *conn,
     snprintf(out, len, "%d %zuB", rq->status, rq->sent);
     return NULL;
   }
-  info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_HTTP_STATUS);
+  if (conn)
+    info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_HTTP_STATUS);
   if (info && info->http_status) {
     snprintf(out, len, "%u -", info->http_status);
     return "answered by libmicrohttpd";
@@ -426,7 +545,7 @@ static void log_request(const rs_server *srv, struct MHD_Connection *conn,
   if (srv->opt->quiet)
     return;
   if (!note)
-    note = rq->note ? rq->note : termination_text(why);
+    note = end_note(rq, why);
   log_field(rq->method ? rq->method : "-", method);
   log_field(rq->path, path);
   fprintf(stderr, "req=%s %s %s %s %.1fms%s%s\n", rq->id, method, path,
@@ -434,22 +553,97 @@ static void log_request(const rs_server *srv, struct MHD_Connection *conn,
           note ? note : "");
 }
 
-/* Ends a request: logs it and frees its state. */
+/* Ends a request: logs it, frees its state, unties it from its
+ * connection and counts it out. conn is NULL when the connection is
+ * closing without libmicrohttpd having ended the request. */
+static void end_request(rs_server *srv, struct MHD_Connection *conn,
+                        rs_request *rq,
+                        enum MHD_RequestTerminationCode why)
+{
+  log_request(srv, conn, rq, why);
+  if (rq->conn) {
+    rq->conn->rq = NULL;
+    if (conn)
+      rs_conns_request_ended(srv, rq->conn);
+  }
+  rs_body_free(srv, rq);
+  free(rq->method);
+  free(rq->uri);
+  free(rq);
+  atomic_fetch_sub(&srv->in_flight, 1);
+}
+
+/* The completion callback of libmicrohttpd. */
 static void request_end(void *cls, struct MHD_Connection *conn,
                         void **ctx, enum MHD_RequestTerminationCode why)
 {
-  rs_server *srv = cls;
   rs_request *rq = *ctx;
 
   if (!rq)
     return;
-  log_request(srv, conn, rq, why);
-  rs_body_free(rq);
-  free(rq->method);
-  free(rq->uri);
-  free(rq);
   *ctx = NULL;
-  atomic_fetch_sub(&srv->in_flight, 1);
+  end_request(cls, conn, rq, why);
+}
+
+/* Writes the address of the connection's client into out. */
+static void peer_text(struct MHD_Connection *conn, char *out, size_t len)
+{
+  const union MHD_ConnectionInfo *info =
+    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  const struct sockaddr *sa = info ? info->client_addr : NULL;
+  char host[INET6_ADDRSTRLEN] = "?";
+
+  if (sa && sa->sa_family == AF_INET)
+    inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, host,
+              sizeof host);
+  else if (sa && sa->sa_family == AF_INET6)
+    inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr,
+              host, sizeof host);
+  snprintf(out, len, "%s", host);
+}
+
+/* Adds a new connection to the list. Returns its entry, or NULL when
+ * memory ran out (it then has no header deadline). */
+static rs_conn *track(rs_server *srv, struct MHD_Connection *conn)
+{
+  const union MHD_ConnectionInfo *info =
+    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+  char peer[INET6_ADDRSTRLEN + 1];
+
+  if (!info)
+    return NULL;
+  peer_text(conn, peer, sizeof peer);
+  return rs_conns_add(srv, info->connect_fd, peer);
+}
+
+/* The connection callback of libmicrohttpd: lists a connection when it
+ * opens; when it closes, ends the request it still carries and takes it
+ * off the list. */
+static void connection_event(void *cls, struct MHD_Connection *conn,
+                             void **socket_context,
+                             enum MHD_ConnectionNotificationCode code)
+{
+  rs_server *srv = cls;
+  rs_conn *c = *socket_context;
+
+  if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+    *socket_context = track(srv, conn);
+    return;
+  }
+  if (!c)
+    return;
+  if (c->rq) {
+    if (!c->rq->note && !atomic_load(&c->cut))
+      c->rq->note = "libmicrohttpd closed the connection without ending "
+                    "the request";
+    end_request(srv, NULL, c->rq, MHD_REQUEST_TERMINATED_WITH_ERROR);
+  } else if (atomic_load(&c->cut) && !srv->opt->quiet) {
+    fprintf(stderr, "refserver: connection from %s closed: no request "
+            "line within --header-timeout (%u s)\n", c->peer,
+            srv->opt->header_timeout);
+  }
+  rs_conns_remove(srv, c);
+  *socket_context = NULL;
 }
 
 /* Passes libmicrohttpd's own messages on as log lines. The handler
@@ -499,6 +693,9 @@ struct MHD_Daemon *rs_http_start(rs_server *srv)
     MHD_OPTION_SOCK_ADDR, &at.sa,
     MHD_OPTION_THREAD_POOL_SIZE, o->threads,
     MHD_OPTION_CONNECTION_TIMEOUT, o->idle_timeout,
+    MHD_OPTION_CONNECTION_LIMIT, o->max_connections,
+    MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->per_ip_connections,
+    MHD_OPTION_NOTIFY_CONNECTION, connection_event, srv,
     MHD_OPTION_CONNECTION_MEMORY_LIMIT, o->max_header_bytes,
     MHD_OPTION_URI_LOG_CALLBACK, request_begin, srv,
     MHD_OPTION_NOTIFY_COMPLETED, request_end, srv,

@@ -19,6 +19,11 @@
 #define DEFAULT_PORT 8080
 #define DEFAULT_HEADER_BYTES 32768
 #define DEFAULT_IDLE_TIMEOUT 30
+#define DEFAULT_HEADER_TIMEOUT 10
+#define DEFAULT_MAX_CONNECTIONS 256
+#define DEFAULT_PER_IP_CONNECTIONS 64
+#define DEFAULT_BUFFERED_BYTES (256u * 1024u * 1024u)
+#define CONNECTIONS_MAX 65536
 #define DEFAULT_THREADS 4
 #define HELP_WIDTH 79
 #define HELP_INDENT 28
@@ -72,6 +77,23 @@ static const opt_def options[] = {
    "largest part, in bytes", NULL},
   {"idle-timeout", K_UINT, AT(idle_timeout), 0, 86400, "SECONDS",
    "close a connection idle this long; 0 never", NULL},
+  {"header-timeout", K_UINT, AT(header_timeout), 0, 86400, "SECONDS",
+   "time a client has to send a request line and headers, from when "
+   "its connection opens (for a later request on the connection: from "
+   "when the previous one ended, plus --idle-timeout; no limit when that "
+   "is 0); the connection is then closed; 0 no limit", NULL},
+  {"max-connections", K_UINT, AT(max_connections), 1, CONNECTIONS_MAX,
+   "N", "connections served at once, at least --threads; further "
+   "clients wait to be accepted", NULL},
+  {"per-ip-connections", K_UINT, AT(per_ip_connections), 0,
+   CONNECTIONS_MAX, "N", "connections one IP address may have open at "
+   "once; further ones are closed at once; 0 no limit", NULL},
+  {"max-buffered-bytes", K_SIZE, AT(max_buffered_bytes), 1,
+   1099511627776ULL, "N", "bytes the JSON bodies being received may hold "
+   "in memory between them (a body with Content-Length holds all of it "
+   "from its headers on); a body that would pass it is answered 429 "
+   "ThrottlingException (\"too many bodies in flight\") with Connection: "
+   "close", NULL},
   {"threads", K_UINT, AT(threads), 1, 256, "N",
    "threads serving connections", NULL},
   {"deterministic", K_FLAG, AT(deterministic), 0, 0, NULL,
@@ -124,6 +146,10 @@ static void set_defaults(rs_options *opt)
   opt->max_json_body = MRSU_MAX_JSON_BODY;
   opt->max_part_size = MRSU_MAX_PART_SIZE;
   opt->idle_timeout = DEFAULT_IDLE_TIMEOUT;
+  opt->header_timeout = DEFAULT_HEADER_TIMEOUT;
+  opt->max_connections = DEFAULT_MAX_CONNECTIONS;
+  opt->per_ip_connections = DEFAULT_PER_IP_CONNECTIONS;
+  opt->max_buffered_bytes = DEFAULT_BUFFERED_BYTES;
   opt->threads = DEFAULT_THREADS;
   opt->region = MRSU_DEFAULT_REGION;
   opt->clock_skew = MRSU_DEFAULT_CLOCK_SKEW;
@@ -319,6 +345,19 @@ static int check_exposure(const rs_options *opt, char *err, size_t errlen)
   return -1;
 }
 
+/* Refuses fewer connections than threads: libmicrohttpd shares the
+ * connections out between its threads, and a thread with none would
+ * never accept. Returns 0, or -1 with a message in err. */
+static int check_connections(const rs_options *opt, char *err,
+                             size_t errlen)
+{
+  if (opt->max_connections >= opt->threads)
+    return 0;
+  snprintf(err, errlen, "--max-connections: %u is fewer than --threads "
+           "(%u)", opt->max_connections, opt->threads);
+  return -1;
+}
+
 rs_parsed rs_options_parse(int argc, char **argv, rs_options *opt,
                            char *err, size_t errlen)
 {
@@ -337,7 +376,8 @@ rs_parsed rs_options_parse(int argc, char **argv, rs_options *opt,
     opt->stores[0] = default_store[0];
     opt->store_count = 1;
   }
-  if (rc == RS_RUN && check_exposure(opt, err, errlen))
+  if (rc == RS_RUN && (check_exposure(opt, err, errlen) ||
+                       check_connections(opt, err, errlen)))
     rc = RS_BAD_OPTIONS;
   return rc;
 }

@@ -56,7 +56,9 @@ void rs_reply_error(mrsu_response *res, int status, const char *type,
   cJSON_Delete(body);
 }
 
-/* A libmicrohttpd response holding res and the request id, or NULL. */
+/* A libmicrohttpd response holding res and the request id, and
+ * Connection: close when the request must be the connection's last; or
+ * NULL. */
 static struct MHD_Response *make_response(const rs_request *rq,
                                           const mrsu_response *res)
 {
@@ -72,6 +74,9 @@ static struct MHD_Response *make_response(const rs_request *rq,
     ok &= MHD_add_response_header(r, res->headers[i].name,
                                   res->headers[i].value) == MHD_YES;
   ok &= MHD_add_response_header(r, "x-amzn-RequestId", rq->id) == MHD_YES;
+  if (rq->must_close)
+    ok &= MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION,
+                                  "close") == MHD_YES;
   if (!ok) {
     MHD_destroy_response(r);
     return NULL;
