@@ -40,6 +40,8 @@ typedef struct call {
   const mrsu_config *config;
   controls *ctl;                /* the limits in force */
   size_t principal;             /* who sent it; anonymous: the count */
+  bucket *taken;                /* the bucket throttling spent, or NULL */
+  bucket taken_was;             /* its level before */
   const char *store_id;         /* decoded label */
   const char *upload_id;        /* decoded label, or NULL */
   int64_t now;

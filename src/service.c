@@ -318,7 +318,9 @@ static int throttle(call *c)
   controls *ctl = c->ctl;
   const limits *l = &ctl->now;
 
-  if (bucket_take(&ctl->buckets[c->principal], l, controls_clock(ctl)))
+  c->taken = &ctl->buckets[c->principal];
+  c->taken_was = *c->taken;
+  if (bucket_take(c->taken, l, controls_clock(ctl)))
     return 0;
   return reply_error(c, ERR_THROTTLING, "this principal may send "
                      "%lld.%03lld requests a second, %lld at once; retry "
@@ -395,6 +397,7 @@ int mrsu_handle(mrsu_service *service, const mrsu_request *request,
                 mrsu_response *response)
 {
   call c;
+  limits was;
   int rc;
 
   memset(response, 0, sizeof *response);
@@ -408,7 +411,15 @@ int mrsu_handle(mrsu_service *service, const mrsu_request *request,
   c.now = service->config.fixed_time >= 0 ? service->config.fixed_time
                                           : (int64_t)time(NULL);
   c.started = controls_clock(&service->ctl);
+  was = service->ctl.now;
   rc = dispatch(&c);
+  /* Running out of memory changes nothing: not the token throttling
+   * spent, nor a fault spent on the way. */
+  if (rc < 0) {
+    service->ctl.now = was;
+    if (c.taken)
+      *c.taken = c.taken_was;
+  }
   pthread_mutex_unlock(&service->lock);
   if (rc < 0)
     reply_no_memory(response);

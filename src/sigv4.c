@@ -2,10 +2,13 @@
  * sigv4.c: AWS Signature Version 4 on OpenSSL (SHA-256, HMAC-SHA256).
  *
  * Strings are built in memory streams (open_memstream); a write or a
- * close that fails is reported like a failed allocation, as NULL.
+ * close that fails is reported like a failed allocation, as NULL. A
+ * digest that fails (only allocation can make it) leaves the thread's
+ * OpenSSL error queue empty, so no entry outlives the call.
  */
 #include "sigv4.h"
 
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -122,8 +125,10 @@ int sigv4_hash_hex(const void *data, size_t len,
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
 
-  if (EVP_Digest(data, len, md, &n, EVP_sha256(), NULL) != 1 || n != 32)
+  if (EVP_Digest(data, len, md, &n, EVP_sha256(), NULL) != 1 || n != 32) {
+    ERR_clear_error();
     return -1;
+  }
   for (unsigned int i = 0; i < n; i++)
     snprintf(out + 2 * i, 3, "%02x", md[i]);
   return 0;
@@ -438,9 +443,12 @@ static int hmac(const void *key, size_t key_len, const char *data,
   unsigned int n = 0;
 
   if (!HMAC(EVP_sha256(), key, (int)key_len,
-            (const unsigned char *)data, strlen(data), out, &n))
+            (const unsigned char *)data, strlen(data), out, &n) ||
+      n != SIGV4_KEY_LEN) {
+    ERR_clear_error();
     return -1;
-  return n == SIGV4_KEY_LEN ? 0 : -1;
+  }
+  return 0;
 }
 
 int sigv4_signing_key(const sigv4_key *key, const char *amz_date,

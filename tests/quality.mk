@@ -56,9 +56,11 @@ qa-deps:
 	@sh .ci/deps check qa 2>/dev/null || sh .ci/deps install qa
 
 # tests/torture, tests/fuzz, tests/race (tests/unit has its own rule).
+# -iquote, not -I: src/limits.h must not stand for the C library's
+# <limits.h>, which OpenSSL's headers include.
 $(BUILD)/tests/%.o: tests/%.c $(QA_HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(PKGCFLAGS) -Isrc -Iconformance -c $< -o $@
+	$(CC) $(CFLAGS) $(PKGCFLAGS) -iquote src -iquote conformance -c $< -o $@
 
 $(BUILD)/torture: $(TORTURE_OBJ) $(RUNNER_OBJ) $(LIB)
 	$(CC) $(CFLAGS) $(WRAP_CORE) $^ $(PKGLIBS) -o $@

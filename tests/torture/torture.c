@@ -17,12 +17,16 @@
  *     run without a failure ends in;
  *   - no block is left allocated when the case is over (a growth that a
  *     second identical run does not repeat is a library's one-time
- *     cache, and is counted apart, not as a leak).
+ *     cache, and is counted apart, not as a leak; the errors OpenSSL
+ *     keeps for the thread are cleared after each run, since it holds
+ *     them in a ring of fixed size).
  * mrsu_service_new and mrsu_service_dump are tortured the same way,
- * each on its own. Prints every finding, then the number of runs;
- * exits 1 when anything was found, 2 on a usage or vector error.
+ * each on its own. The cases are shared among --jobs worker processes
+ * (one per processor by default). Prints every finding, then the number
+ * of runs; exits 1 when anything was found, 2 on a usage or vector
+ * error.
  *
- *   torture [--vectors DIR] [--id GLOB]
+ *   torture [--vectors DIR] [--id GLOB] [--jobs N]
  */
 #include "failmalloc.h"
 #include "mrsu.h"
@@ -31,6 +35,7 @@
 #include "vectors.h"
 
 #include <fnmatch.h>
+#include <openssl/err.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,6 +184,9 @@ static int replay(cf_target *t, const cf_case *c, unsigned long n,
   hit = fm.hit;
   *count = fm.seen;
   fm_arm(0);
+  /* OpenSSL keeps a thread's last errors (copies of their file and
+   * function names) in a ring it reuses: held, not leaked. */
+  ERR_clear_error();
   total.runs++;
   if (r.outcome != CF_PASS)
     finding("the case did not pass", r.message ? r.message : "");
@@ -403,29 +411,112 @@ static cf_target *open_builtin(char *err, size_t errlen)
   return NULL;
 }
 
+/* What the command line asks for. */
+typedef struct options {
+  const char *dir;              /* the vector folder */
+  const char *glob;             /* of the case ids to torture */
+  long jobs;                    /* worker processes */
+} options;
+
 /* Reads the options. Returns 0, or -1 after printing the usage. */
-static int parse_args(int argc, char **argv, const char **dir,
-                      const char **glob)
+static int parse_args(int argc, char **argv, options *o)
 {
+  char *end;
+
   for (int i = 1; i < argc; i++) {
     if (i + 1 < argc && strcmp(argv[i], "--vectors") == 0)
-      *dir = argv[++i];
+      o->dir = argv[++i];
     else if (i + 1 < argc && strcmp(argv[i], "--id") == 0)
-      *glob = argv[++i];
+      o->glob = argv[++i];
+    else if (i + 1 < argc && strcmp(argv[i], "--jobs") == 0 &&
+             (o->jobs = strtol(argv[++i], &end, 10)) >= 1 &&
+             o->jobs <= 64 && *end == '\0')
+      continue;
     else {
-      fprintf(stderr, "usage: torture [--vectors DIR] [--id GLOB]\n");
+      fprintf(stderr, "usage: torture [--vectors DIR] [--id GLOB] "
+              "[--jobs N]\n");
       return -1;
     }
   }
   return 0;
 }
 
+/* Tortures the selected cases whose rank is job modulo jobs; the first
+ * one also in child processes. Returns how many it tortured. */
+static unsigned long torture_share(cf_target *t, const cf_suite *s,
+                                   const options *o, long job)
+{
+  unsigned long rank = 0, done = 0;
+
+  for (size_t i = 0; i < s->case_count; i++) {
+    if (fnmatch(o->glob, s->cases[i].id, 0) != 0)
+      continue;
+    if ((long)(rank++ % (unsigned long)o->jobs) != job)
+      continue;
+    if (rank == 1)
+      torture_first_use(t, &s->cases[i]);
+    torture_case(t, &s->cases[i]);
+    done++;
+  }
+  return done;
+}
+
+/* Adds the totals of a worker to the totals here. */
+static void add_totals(const unsigned long w[7], unsigned long *cases)
+{
+  total.runs += w[0];
+  total.failed_calls += w[1];
+  total.absorbed += w[2];
+  total.caches += w[3];
+  total.sampled += w[4];
+  total.findings += w[5];
+  *cases += w[6];
+}
+
+/* Runs the workers, each on its share of the cases, and gathers their
+ * totals through a pipe. Returns the number of cases tortured. */
+static unsigned long run_workers(cf_target *t, const cf_suite *s,
+                                 const options *o)
+{
+  unsigned long cases = 0, w[7];
+  int fds[2], status;
+  pid_t pid;
+
+  if (pipe(fds) < 0) {
+    finding("cannot make a pipe for the workers", NULL);
+    return 0;
+  }
+  fflush(stdout);
+  for (long job = 0; job < o->jobs; job++) {
+    pid = fork();
+    if (pid == 0) {
+      close(fds[0]);
+      w[6] = torture_share(t, s, o, job);
+      w[0] = total.runs, w[1] = total.failed_calls, w[2] = total.absorbed;
+      w[3] = total.caches, w[4] = total.sampled, w[5] = total.findings;
+      fflush(stdout);
+      /* exit, not _exit: a coverage build writes its counts at exit. */
+      exit(write(fds[1], w, sizeof w) == (ssize_t)sizeof w ? 0 : 1);
+    }
+    if (pid < 0)
+      finding("cannot start a worker", NULL);
+  }
+  close(fds[1]);
+  while (read(fds[0], w, sizeof w) == (ssize_t)sizeof w)
+    add_totals(w, &cases);
+  close(fds[0]);
+  while ((pid = wait(&status)) > 0)
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+      finding("a worker did not end normally", NULL);
+  return cases;
+}
+
 int main(int argc, char **argv)
 {
-  const char *dir = "vectors", *glob = "*";
+  options o = {"vectors", "*", sysconf(_SC_NPROCESSORS_ONLN)};
   cf_req_source req = {"spec/requirements.json", 0};
   cf_target *t = NULL;
-  unsigned long cases = 0;
+  unsigned long cases;
   cf_suite s;
   char err[256];
   buf diag;
@@ -433,27 +524,26 @@ int main(int argc, char **argv)
 
   memset(&s, 0, sizeof s);
   buf_init(&diag);
-  if (parse_args(argc, argv, &dir, &glob) < 0)
+  setvbuf(stdout, NULL, _IOLBF, 0);
+  if (o.jobs < 1)
+    o.jobs = 1;
+  if (parse_args(argc, argv, &o) < 0)
     goto out;
   t = open_builtin(err, sizeof err);
-  if (!t || cf_suite_load(&s, dir, &req, &t->vars, &diag) < 0) {
+  if (!t || cf_suite_load(&s, o.dir, &req, &t->vars, &diag) < 0) {
     fprintf(stderr, "torture: %s\n", t ? buf_str(&diag) : err);
     goto out;
   }
-  for (size_t i = 0; i < s.case_count; i++) {
-    if (fnmatch(glob, s.cases[i].id, 0) != 0)
-      continue;
-    if (cases++ == 0)
-      torture_first_use(t, &s.cases[i]);
-    torture_case(t, &s.cases[i]);
-  }
+  cases = run_workers(t, &s, &o);
+  run.case_id = "";
   torture_service_new();
   torture_dump();
-  printf("torture: %lu runs over %lu cases (%lu sampled); %lu failed "
-         "calls answered 500 with the state unchanged, %lu failures "
-         "absorbed, %lu one-time library caches; %lu findings\n",
-         total.runs, cases, total.sampled, total.failed_calls,
-         total.absorbed, total.caches, total.findings);
+  printf("torture: %lu runs over %lu cases (%lu sampled) in %ld "
+         "processes; %lu failed calls answered 500 with the state "
+         "unchanged, %lu failures absorbed, %lu one-time library caches; "
+         "%lu findings\n", total.runs, cases, total.sampled, o.jobs,
+         total.failed_calls, total.absorbed, total.caches,
+         total.findings);
   status = total.findings ? 1 : 0;
 
 out:
