@@ -622,7 +622,7 @@ static int read_credentials(const options *o, signing *g)
   }
   if (mrsu_credentials_load(o->credentials, &g->creds, err,
                             sizeof err) < 0) {
-    fprintf(stderr, "conform: %s: %s\n", o->credentials, err);
+    fprintf(stderr, "conform: %s\n", err);
     return EXIT_USAGE;
   }
   g->signer.principals = g->creds.principals;

@@ -219,18 +219,15 @@ int cf_builtin_open(cf_target *t, const char *spec, char *err,
                                 "file (" CF_DEFAULT_CREDENTIALS
                                 " is absent)";
   cf_target_run run = {NULL, 0, CF_SIGN_REGION, 1};
-  char why[200];
   builtin *b;
 
   if (cf_builtin_open_run(t, spec, &run, err, errlen) < 0)
     return -1;
   b = t->impl;
   if (access(CF_DEFAULT_CREDENTIALS, F_OK) == 0 &&
-      mrsu_credentials_load(CF_DEFAULT_CREDENTIALS, &b->creds, why,
-                            sizeof why) < 0) {
-    snprintf(err, errlen, "%s: %s", CF_DEFAULT_CREDENTIALS, why);
+      mrsu_credentials_load(CF_DEFAULT_CREDENTIALS, &b->creds, err,
+                            errlen) < 0)
     return -1;
-  }
   b->run.principals = b->creds.principals;
   b->run.principal_count = b->creds.count;
   b->signer = (cf_signer){b->creds.principals, b->creds.count,

@@ -18,7 +18,6 @@
 #include "request.h"
 
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -923,37 +922,67 @@ static void check_sign(vctx *c, const cJSON *node)
           "only in a case tagged precedence)");
 }
 
-/* A count a control sets: a whole number from 0. */
-static void check_amount(vctx *c, const cJSON *node)
+/* Faults unless node is a whole number from min to max. */
+static void check_whole(vctx *c, const cJSON *node, long long min,
+                        long long max)
 {
   long long v;
 
-  if (jg_integer(node, 0, INT64_MAX, &v) != JG_INT_OK)
-    fault(c, "must be a whole number from 0");
+  if (jg_integer(node, min, max, &v) != JG_INT_OK)
+    fault(c, "must be a whole number from %lld to %lld", min, max);
 }
 
-/* A rate of requests per second: a number above 0. */
+/* A quota: 0 to 2^53 - 1. */
+static void check_quota_value(vctx *c, const cJSON *node)
+{
+  check_whole(c, node, 0, 9007199254740991LL);
+}
+
+/* A bucket size: 1 to 1000000. */
+static void check_burst(vctx *c, const cJSON *node)
+{
+  check_whole(c, node, 1, 1000000);
+}
+
+/* The deadline of Complete: 1 to 86400000 milliseconds. */
+static void check_deadline_ms(vctx *c, const cJSON *node)
+{
+  check_whole(c, node, 1, 86400000);
+}
+
+/* Time added to each Complete: 0 to 86400000 milliseconds. */
+static void check_delay_ms(vctx *c, const cJSON *node)
+{
+  check_whole(c, node, 0, 86400000);
+}
+
+/* How many storage steps fail: 0 to 1000000. */
+static void check_fault_count(vctx *c, const cJSON *node)
+{
+  check_whole(c, node, 0, 1000000);
+}
+
+/* Requests a second: 0 (no throttling), or 0.001 to 1000000 in steps
+ * of 0.001. */
 static void check_rate(vctx *c, const cJSON *node)
 {
-  if (!cJSON_IsNumber(node) || !(node->valuedouble > 0))
-    fault(c, "must be a number above 0");
+  double v = cJSON_IsNumber(node) ? node->valuedouble : -1;
+  double milli = v * 1000, off = milli - (double)(long long)(milli + 0.5);
+
+  if (v < 0 || v > 1000000 || off > 1e-6 || off < -1e-6)
+    fault(c, "must be 0, or a number from 0.001 to 1000000 in steps of "
+          "0.001");
 }
 
-/* One of the six operations of the family. */
+/* An operation whose storage step can fail: UploadReadSetPart or
+ * CompleteMultipartReadSetUpload. */
 static void check_operation(vctx *c, const cJSON *node)
 {
-  static const char *const ops[] = {
-    "CreateMultipartReadSetUpload", "UploadReadSetPart",
-    "ListReadSetUploadParts", "CompleteMultipartReadSetUpload",
-    "AbortMultipartReadSetUpload", "ListMultipartReadSetUploads",
-  };
   const char *s = want_string(c, node);
 
-  for (size_t i = 0; s && i < COUNT(ops); i++)
-    if (strcmp(s, ops[i]) == 0)
-      return;
-  if (s)
-    fault(c, "must name an operation of the family, such as "
+  if (s && strcmp(s, "UploadReadSetPart") != 0 &&
+      strcmp(s, "CompleteMultipartReadSetUpload") != 0)
+    fault(c, "must be UploadReadSetPart or "
           "CompleteMultipartReadSetUpload");
 }
 
@@ -979,10 +1008,10 @@ static void check_control_members(vctx *c, const cJSON *node,
 static void check_quota(vctx *c, const cJSON *node)
 {
   static const member rules[] = {
-    {"openUploadsPerStore", 0, check_amount},
-    {"readSetsPerStore", 0, check_amount},
-    {"partsPerUpload", 0, check_amount},
-    {"bytesPerUpload", 0, check_amount},
+    {"openUploadsPerStore", 0, check_quota_value},
+    {"readSetsPerStore", 0, check_quota_value},
+    {"partsPerUpload", 0, check_quota_value},
+    {"bytesPerUpload", 0, check_quota_value},
   };
 
   check_control_members(c, node, rules, COUNT(rules));
@@ -993,7 +1022,7 @@ static void check_throttle(vctx *c, const cJSON *node)
 {
   static const member rules[] = {
     {"rate", 1, check_rate},
-    {"burst", 0, check_amount},
+    {"burst", 0, check_burst},
   };
 
   check_control_members(c, node, rules, COUNT(rules));
@@ -1003,8 +1032,8 @@ static void check_throttle(vctx *c, const cJSON *node)
 static void check_deadline(vctx *c, const cJSON *node)
 {
   static const member rules[] = {
-    {"completeMs", 0, check_amount},
-    {"completeDelayMs", 0, check_amount},
+    {"completeMs", 0, check_deadline_ms},
+    {"completeDelayMs", 0, check_delay_ms},
   };
 
   check_control_members(c, node, rules, COUNT(rules));
@@ -1016,7 +1045,7 @@ static void check_fault(vctx *c, const cJSON *node)
   static const member rules[] = {
     {"operation", 1, check_operation},
     {"kind", 1, check_fault_kind},
-    {"count", 0, check_amount},
+    {"count", 0, check_fault_count},
   };
 
   check_control_members(c, node, rules, COUNT(rules));
