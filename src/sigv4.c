@@ -1,8 +1,10 @@
 /*
  * sigv4.c: AWS Signature Version 4 on OpenSSL (SHA-256, HMAC-SHA256).
  *
- * Strings are built in memory streams (open_memstream); a write or a
- * close that fails is reported like a failed allocation, as NULL. A
+ * Strings are built in memory streams (open_memstream). glibc's stream
+ * does not set its error flag when it cannot grow, so every write's
+ * result is checked; a write or a close that fails is reported like a
+ * failed allocation, as NULL. A
  * digest that fails (only allocation can make it) leaves the thread's
  * OpenSSL error queue empty, so no entry outlives the call.
  */
@@ -12,6 +14,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +24,7 @@ typedef struct sb {
   FILE *f;
   char *data;
   size_t len;
+  int failed;                   /* a write failed */
 } sb;
 
 /* A stretch of a string: one path segment. */
@@ -47,6 +51,7 @@ static int sb_open(sb *s)
 {
   s->data = NULL;
   s->len = 0;
+  s->failed = 0;
   s->f = open_memstream(&s->data, &s->len);
   return s->f ? 0 : -1;
 }
@@ -55,13 +60,32 @@ static int sb_open(sb *s)
  * write failed. */
 static char *sb_close(sb *s)
 {
-  int bad = ferror(s->f);
+  int bad = s->failed || ferror(s->f);
 
   if (fclose(s->f) != 0 || bad) {
     free(s->data);
     return NULL;
   }
   return s->data;
+}
+
+/* Writes the formatted text to s, noting a failure. */
+__attribute__((format(printf, 2, 3)))
+static void sb_printf(sb *s, const char *format, ...)
+{
+  va_list ap;
+
+  va_start(ap, format);
+  if (vfprintf(s->f, format, ap) < 0)
+    s->failed = 1;
+  va_end(ap);
+}
+
+/* Writes byte c to s, noting a failure. */
+static void sb_putc(sb *s, char c)
+{
+  if (fputc((unsigned char)c, s->f) == EOF)
+    s->failed = 1;
 }
 
 /* 1 when c is an RFC 3986 unreserved byte: ALPHA DIGIT - . _ ~ */
@@ -74,15 +98,15 @@ static int unreserved(unsigned char c)
 
 /* Writes n bytes of s, every byte but unreserved ones (and '/' when
  * keep_slash) as %XX in upper-case hex. */
-static void encode(FILE *f, const char *s, size_t n, int keep_slash)
+static void encode(sb *f, const char *s, size_t n, int keep_slash)
 {
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
 
     if (unreserved(c) || (keep_slash && c == '/'))
-      fputc(c, f);
+      sb_putc(f, (char)c);
     else
-      fprintf(f, "%%%02X", c);
+      sb_printf(f, "%%%02X", c);
   }
 }
 
@@ -114,7 +138,7 @@ static char *recode(const char *s, size_t n)
       c = (char)(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
       i += 2;
     }
-    encode(out.f, &c, 1, 0);
+    encode(&out, &c, 1, 0);
   }
   return sb_close(&out);
 }
@@ -193,11 +217,11 @@ char *sigv4_canonical_uri(const char *path)
   }
   k = resolve_segments(path, seg, &dir);
   for (size_t i = 0; i < k; i++) {
-    fputc('/', out.f);
-    encode(out.f, seg[i].p, seg[i].n, 1);
+    sb_putc(&out, '/');
+    encode(&out, seg[i].p, seg[i].n, 1);
   }
   if (k == 0 || dir)
-    fputc('/', out.f);
+    sb_putc(&out, '/');
   free(seg);
   return sb_close(&out);
 }
@@ -252,7 +276,7 @@ char *sigv4_canonical_query(const char *query)
     goto out;
   qsort(ps, made, sizeof *ps, param_cmp);
   for (size_t i = 0; i < made; i++)
-    fprintf(out.f, "%s%s=%s", i ? "&" : "", ps[i].name, ps[i].value);
+    sb_printf(&out, "%s%s=%s", i ? "&" : "", ps[i].name, ps[i].value);
   text = sb_close(&out);
 
 out:
@@ -310,20 +334,20 @@ static int header_cmp(const void *a, const void *b)
 }
 
 /* Writes the sorted headers: "name:v1,v2\n" into h, "a;b" into s. */
-static void write_headers(const canon_header *ch, size_t n, FILE *h,
-                          FILE *s)
+static void write_headers(const canon_header *ch, size_t n, sb *h,
+                          sb *s)
 {
   for (size_t i = 0; i < n; i++) {
     int first = i == 0 || strcmp(ch[i].name, ch[i - 1].name) != 0;
     int last = i + 1 == n || strcmp(ch[i].name, ch[i + 1].name) != 0;
 
     if (first)
-      fprintf(h, "%s:", ch[i].name);
+      sb_printf(h, "%s:", ch[i].name);
     if (first)
-      fprintf(s, "%s%s", i ? ";" : "", ch[i].name);
-    fprintf(h, "%s%s", first ? "" : ",", ch[i].value);
+      sb_printf(s, "%s%s", i ? ";" : "", ch[i].name);
+    sb_printf(h, "%s%s", first ? "" : ",", ch[i].value);
     if (last)
-      fputc('\n', h);
+      sb_putc(h, '\n');
   }
 }
 
@@ -351,7 +375,7 @@ char *sigv4_canonical_headers(const sigv4_header *h, size_t n,
     free(sb_close(&out));
     goto out;
   }
-  write_headers(ch, n, out.f, list.f);
+  write_headers(ch, n, &out, &list);
   text = sb_close(&out);
   *signed_headers = sb_close(&list);
 
@@ -383,7 +407,7 @@ char *sigv4_canonical_request(const sigv4_request *rq,
   headers = sigv4_canonical_headers(rq->headers, rq->header_count,
                                     signed_headers);
   if (uri && query && headers && sb_open(&out) == 0) {
-    fprintf(out.f, "%s\n%s\n%s\n%s\n%s\n%s", rq->method, uri, query,
+    sb_printf(&out, "%s\n%s\n%s\n%s\n%s\n%s", rq->method, uri, query,
             headers, *signed_headers, rq->payload_hash);
     text = sb_close(&out);
   }
@@ -412,7 +436,7 @@ char *sigv4_scope(const sigv4_key *key, const char *amz_date)
 
   if (!amz_date_ok(amz_date) || sb_open(&out) < 0)
     return NULL;
-  fprintf(out.f, "%.8s/%s/%s/aws4_request", amz_date, key->region,
+  sb_printf(&out, "%.8s/%s/%s/aws4_request", amz_date, key->region,
           key->service);
   return sb_close(&out);
 }
@@ -428,7 +452,7 @@ char *sigv4_string_to_sign(const sigv4_key *key, const char *amz_date,
       sigv4_hash_hex(canonical_request, strlen(canonical_request),
                      hash) == 0 &&
       sb_open(&out) == 0) {
-    fprintf(out.f, "%s\n%s\n%s\n%s", SIGV4_ALGORITHM, amz_date, scope,
+    sb_printf(&out, "%s\n%s\n%s\n%s", SIGV4_ALGORITHM, amz_date, scope,
             hash);
     text = sb_close(&out);
   }
@@ -524,7 +548,7 @@ char *sigv4_authorization(const sigv4_request *rq, const sigv4_key *key,
     return NULL;
   scope = sigv4_scope(key, amz_date);
   if (scope && sb_open(&out) == 0) {
-    fprintf(out.f, "%s Credential=%s/%s, SignedHeaders=%s, Signature=%s",
+    sb_printf(&out, "%s Credential=%s/%s, SignedHeaders=%s, Signature=%s",
             SIGV4_ALGORITHM, key->access_key_id, scope, signed_headers,
             sig);
     text = sb_close(&out);

@@ -22,7 +22,7 @@
 QA_MAKE = $(MAKE) --no-print-directory
 
 COV_DIR := build/coverage
-COV_CFLAGS := -O0 -g --coverage -DMRSU_COVERAGE
+COV_CFLAGS := -O0 -g --coverage -fprofile-update=atomic -DMRSU_COVERAGE
 SAN_DIR := build/sanitize
 SAN_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all -DMRSU_CHECK
@@ -41,6 +41,11 @@ FUZZ_DIR := build/fuzz
 FUZZ_CFLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
 	-fno-sanitize-recover=all -DMRSU_CHECK
 FUZZ_SECONDS ?= 30
+
+# $(call same_flags,DIR,FLAGS): empties DIR when it was built with
+# other flags, since no object's rule depends on the flags.
+same_flags = @if [ "$$(cat $(1)/.flags 2>/dev/null)" != "$(2)" ]; then \
+	rm -rf $(1); mkdir -p $(1); echo "$(2)" >$(1)/.flags; fi
 
 # The runner without its main(), for the programs that drive it.
 RUNNER_OBJ = $(filter-out $(BUILD)/conformance/main.o,$(CONF_OBJ))
@@ -79,6 +84,7 @@ $(BUILD)/race-test: $(BUILD)/tests/race/race.o $(LIB)
 	$(CC) $(CFLAGS) $^ $(PKGLIBS) -lpthread -o $@
 
 coverage: qa-deps
+	$(call same_flags,$(COV_DIR),$(COV_CFLAGS))
 	@rm -rf reports/coverage
 	@find $(COV_DIR) -name '*.gcda' -delete 2>/dev/null || true
 	CFLAGS="$(COV_CFLAGS)" $(QA_MAKE) CC=gcc BUILD=$(COV_DIR) all \
@@ -90,6 +96,7 @@ coverage: qa-deps
 	sh tests/coverage/report.sh $(COV_DIR) reports/coverage
 
 sanitize: qa-deps
+	$(call same_flags,$(SAN_DIR),$(SAN_CFLAGS))
 	CFLAGS="$(SAN_CFLAGS)" $(QA_MAKE) CC=gcc BUILD=$(SAN_DIR) all
 	@rm -f $(SAN_LOG).*
 	$(SAN_ENV) $(SAN_DIR)/unit-tests || { cat $(SAN_LOG).*; exit 1; }
@@ -103,19 +110,21 @@ sanitize: qa-deps
 	@echo "sanitize: no report from ASan, UBSan or valgrind"
 
 torture: qa-deps
+	$(call same_flags,$(TORTURE_DIR),$(TORTURE_CFLAGS))
 	CFLAGS="$(TORTURE_CFLAGS)" $(QA_MAKE) CC=gcc BUILD=$(TORTURE_DIR) \
 		$(TORTURE_DIR)/torture
 	$(TORTURE_DIR)/torture
 
 fuzz: qa-deps
 	$(QA_MAKE) $(BUILD)/fuzz-seeds
-	@mkdir -p $(FUZZ_DIR)
+	$(call same_flags,$(FUZZ_DIR),$(FUZZ_CFLAGS))
 	$(BUILD)/fuzz-seeds --vectors vectors --out $(FUZZ_DIR)/corpus
 	CFLAGS="$(FUZZ_CFLAGS)" $(QA_MAKE) CC=clang BUILD=$(FUZZ_DIR) \
 		$(FUZZ_DIR)/fuzz_complete $(FUZZ_DIR)/fuzz_vectors
 	sh tests/fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS)
 
 race: qa-deps
+	$(call same_flags,$(RACE_DIR),$(RACE_CFLAGS))
 	CFLAGS="$(RACE_CFLAGS)" $(QA_MAKE) CC=gcc BUILD=$(RACE_DIR) \
 		$(RACE_DIR)/race-test $(if $(SERVER_SRC),$(RACE_DIR)/refserver)
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 $(RACE_DIR)/race-test

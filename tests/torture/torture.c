@@ -20,8 +20,10 @@
  *     cache, and is counted apart, not as a leak; the errors OpenSSL
  *     keeps for the thread are cleared after each run, since it holds
  *     them in a ring of fixed size).
- * mrsu_service_new and mrsu_service_dump are tortured the same way,
- * each on its own. The cases are shared among --jobs worker processes
+ * mrsu_service_new, mrsu_service_dump, text_printable (before any
+ * vector compiles its pattern) and sigv4_canonical_request (on strings
+ * longer than a memory stream's first buffer) are tortured the same
+ * way, each on its own. The cases are shared among --jobs worker processes
  * (one per processor by default). Prints every finding, then the number
  * of runs; exits 1 when anything was found, 2 on a usage or vector
  * error.
@@ -31,7 +33,9 @@
 #include "failmalloc.h"
 #include "mrsu.h"
 #include "run.h"
+#include "sigv4.h"
 #include "target.h"
+#include "text.h"
 #include "vectors.h"
 
 #include <fnmatch.h>
@@ -395,6 +399,102 @@ static void torture_dump(void)
   mrsu_service_free(s);
 }
 
+/* Tortures text_printable on text outside ASCII before anything in
+ * this process has compiled its pattern: 1, or -1 for a failure; no
+ * block left but the compiled pattern, kept once. Must run before any
+ * vector in the process. */
+static void torture_printable(void)
+{
+  static const char text[] = "caf\xC3\xA9";
+  long live;
+  int rc, kept = 0;
+
+  run.case_id = "text_printable";
+  for (unsigned long n = 1;; n++) {
+    live = fm.live;
+    run.n = n;
+    fm_arm(n);
+    fm.counting = 1;
+    rc = text_printable(text);
+    fm.counting = 0;
+    total.runs++;
+    if (rc != 1 && !(rc == -1 && fm.hit))
+      finding("text_printable gave neither 1 nor -1 for a failure",
+              NULL);
+    /* The compiled pattern is kept once, whichever run compiles it;
+     * any other growth is a leak. */
+    if (fm.live != live && kept++)
+      finding("blocks left allocated", NULL);
+    if (!fm.hit)
+      break;
+  }
+  fm_arm(0);
+}
+
+/* Appends to f count query pairs, each with a long value, and one
+ * value of 9000 bytes, longer than a memory stream's first buffer. */
+static void long_query(FILE *f, int count)
+{
+  for (int i = 0; i < count; i++)
+    fprintf(f, "k%03d=%%7e%0120d&", count - i, i);
+  fprintf(f, "z=%09000d", 0);
+}
+
+/* Tortures sigv4_canonical_request on a request whose strings outgrow
+ * a memory stream's first buffer: NULL and nothing left, or the same
+ * text as with memory. */
+static void torture_canonical(void)
+{
+  static const sigv4_header headers[] = {
+    {"Host", "localhost"}, {"X-Amz-Date", "20260101T000000Z"},
+  };
+  sigv4_request rq = {"POST", "/sequencestore/1234567890/upload", NULL,
+                      headers, 2, "UNSIGNED-PAYLOAD"};
+  char *query = NULL, *whole, *text, *list, *whole_list;
+  size_t len = 0;
+  FILE *f = open_memstream(&query, &len);
+  long live;
+
+  run.case_id = "sigv4_canonical_request";
+  if (f) {
+    long_query(f, 200);
+    fclose(f);
+  }
+  rq.query = query;
+  whole = query ? sigv4_canonical_request(&rq, &whole_list) : NULL;
+  if (!whole) {
+    finding("cannot prepare the request to canonicalise", NULL);
+    free(query);
+    return;
+  }
+  for (unsigned long n = 1;; n++) {
+    live = fm.live;
+    run.n = n;
+    fm_arm(n);
+    fm.counting = 1;
+    text = sigv4_canonical_request(&rq, &list);
+    fm.counting = 0;
+    total.runs++;
+    if (text && (strcmp(text, whole) != 0 || !list ||
+                 strcmp(list, whole_list) != 0))
+      finding("a canonical request made despite the failure is wrong",
+              NULL);
+    if (!text && (list || !fm.hit))
+      finding("no canonical request, yet no failure to explain it",
+              NULL);
+    free(text);
+    free(list);
+    if (fm.live != live)
+      finding("blocks left allocated", NULL);
+    if (!fm.hit)
+      break;
+  }
+  fm_arm(0);
+  free(whole);
+  free(whole_list);
+  free(query);
+}
+
 /* Opens the built-in target, as conform --target builtin does.
  * Returns it, or NULL with the reason in err. */
 static cf_target *open_builtin(char *err, size_t errlen)
@@ -491,6 +591,7 @@ static unsigned long run_workers(cf_target *t, const cf_suite *s,
     pid = fork();
     if (pid == 0) {
       close(fds[0]);
+      memset(&total, 0, sizeof total);      /* the parent counts its own */
       w[6] = torture_share(t, s, o, job);
       w[0] = total.runs, w[1] = total.failed_calls, w[2] = total.absorbed;
       w[3] = total.caches, w[4] = total.sampled, w[5] = total.findings;
@@ -534,8 +635,10 @@ int main(int argc, char **argv)
     fprintf(stderr, "torture: %s\n", t ? buf_str(&diag) : err);
     goto out;
   }
+  torture_printable();
   cases = run_workers(t, &s, &o);
   run.case_id = "";
+  torture_canonical();
   torture_service_new();
   torture_dump();
   printf("torture: %lu runs over %lu cases (%lu sampled) in %ld "

@@ -242,6 +242,7 @@ static const form_case query_cases[] = {
   {"k=v=w", "k=v%3Dw"}, {"a=%2", "a=%252"}, {"a=%", "a=%25"},
   {"sp=a%20b", "sp=a%20b"}, {"u=\xC3\xA9", "u=%C3%A9"},
   {"%41=1&A=0", "A=0&A=1"}, {"a=/?:@", "a=%2F%3F%3A%40"},
+  {"a=%6a%4A", "a=jJ"},
 };
 
 START_TEST(canonical_query)
@@ -319,6 +320,8 @@ START_TEST(hash_and_dates)
                         "b00361a396177a9cb410ff61f20015ad");
   ck_assert_int_eq(sigv4_amz_date(1440938160, date), 0);
   ck_assert_str_eq(date, "20150830T123600Z");
+  /* Year 10000 needs a fifth digit: no x-amz-date can name it. */
+  ck_assert_int_eq(sigv4_amz_date((time_t)253402300800LL, date), -1);
   ck_assert_int_eq(sigv4_signing_key(&key, "20150830T123600", k), -1);
   ck_assert_int_eq(sigv4_signing_key(&key, "20150830 123600Z", k), -1);
   ck_assert_int_eq(sigv4_signing_key(&key, "2015083OT123600Z", k), -1);
@@ -457,6 +460,10 @@ START_TEST(sign_refuses_bad_date)
   ck_assert_int_eq(sigv4_sign(&rq, &k->key, "20150830", sig, &list), -1);
   ck_assert_ptr_null(list);
   ck_assert_ptr_null(sigv4_authorization(&rq, &k->key, "2015-08-30"));
+  rq.method = NULL;
+  ck_assert_ptr_null(sigv4_canonical_request(&rq, &list));
+  ck_assert_ptr_null(list);
+  request_of(k, &rq);
   ck_assert_int_eq(sigv4_sign(&rq, &k->key, k->amz_date, sig, &list), 0);
   hold(0, list);
   ck_assert_str_eq(sig, k->signature);
