@@ -196,6 +196,8 @@ int mrsu_credentials_parse(const char *text, size_t len,
   rc = list ? read_principals(list, out, h, why, sizeof why) : -1;
   oom |= !h || rc == -2;
   snprintf(err, errlen, "%s", rc == 0 ? "" : oom ? "out of memory" : why);
+  if (rc < 0)
+    mrsu_credentials_free(out);
   return rc < 0 ? -1 : 0;
 }
 

@@ -199,8 +199,8 @@ typedef struct mrsu_credentials {
 
 /* Reads the credentials file at path into *out. Returns 0, or -1 with a
  * one-line reason in err (the JSON place at fault, or why the file could
- * not be read; out of memory says so). Free with mrsu_credentials_free
- * whatever the result. */
+ * not be read; out of memory says so) and *out left empty. Free a
+ * loaded one with mrsu_credentials_free (an empty one needs nothing). */
 int mrsu_credentials_load(const char *path, mrsu_credentials *out,
                           char *err, size_t errlen);
 
