@@ -97,8 +97,10 @@ static const opt_def options[] = {
   {"threads", K_UINT, AT(threads), 1, 256, "N",
    "threads serving connections", NULL},
   {"deterministic", K_FLAG, AT(deterministic), 0, 0, NULL,
-   "fixed clock (2026-01-01T00:00:00Z); upload, read set and request "
-   "ids counted from fixed starts",
+   "fixed clock (2026-01-01T00:00:00Z), also for the date of a "
+   "signature (a client must sign as at that time: conform "
+   "--sign-time); upload, read set and request ids counted from fixed "
+   "starts",
    "the real clock, ids from random starts"},
   {"quiet", K_FLAG, AT(quiet), 0, 0, NULL,
    "no log lines, only errors and warnings", NULL},
