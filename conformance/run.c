@@ -572,6 +572,11 @@ static int unverifiable(const cf_run_env *env, const cf_case *c, buf *why)
     buf_adds(why, "the target offers no test controls");
     return 1;
   }
+  if (c->own_store && !env->own_stores) {
+    buf_adds(why, "the case needs a sequence store that no other case "
+             "uses: give --store once for each case run");
+    return 1;
+  }
   if (c->signs && env->signer->count == 0) {
     buf_adds(why, env->unsigned_why);
     return 1;
@@ -609,7 +614,8 @@ static int copy_vars(vars *vs, const vars *from)
 
 /* The environment of a target that has none: unsigned, no controls. */
 static const cf_signer no_signer = {NULL, 0, CF_SIGN_REGION, -1};
-static const cf_run_env no_env = {&no_signer, "the run is not signed", 0};
+static const cf_run_env no_env = {&no_signer, "the run is not signed", 0,
+                                  0};
 
 void cf_run_case(cf_target *t, const cf_case *c, cf_result *r)
 {

@@ -86,6 +86,8 @@ struct cf_target {
                                  * since 1970), or -1: a real one */
   int controls;                 /* 1: test controls known to be there;
                                  * -1: unknown until probed */
+  int isolated;                 /* 1: each case starts on a service of
+                                 * its own */
   const struct cf_run_env *env; /* signing and controls of the run, or
                                  * NULL: unsigned, no test controls */
   void *impl;                   /* the backend's own state */

@@ -244,6 +244,8 @@ static int resolve_steps(cf_case *c)
     return -1;
   c->controls = control_bits(cJSON_GetObjectItemCaseSensitive(c->json,
                                                               "controls"));
+  c->own_store = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c->json,
+                                                               "ownStore"));
   cJSON_ArrayForEach(step, steps) {
     resolve_step(&c->steps[c->step_count], step, frags);
     c->signs |= c->steps[c->step_count].sign != NULL;

@@ -69,6 +69,7 @@ typedef struct cf_case {
   size_t step_count;
   unsigned controls;            /* CF_CONTROL_* bits the case needs */
   int signs;                    /* 1: a step shapes its signature */
+  int own_store;                /* 1: no other case may use its store */
 } cf_case;
 
 /* One entry of the folder's PENDING file: what no case can cover yet. */

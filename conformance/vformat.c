@@ -1386,6 +1386,13 @@ static void check_controls_used(vctx *c)
   }
 }
 
+/* ownStore: true, or left out. */
+static void check_own_store(vctx *c, const cJSON *node)
+{
+  if (!cJSON_IsTrue(node))
+    fault(c, "must be true (leave it out when any store will do)");
+}
+
 /* Checks one case; when it is well-formed and the fragments are too,
  * checks its variable flow. */
 static void check_case(vctx *c, const cJSON *node)
@@ -1398,6 +1405,7 @@ static void check_case(vctx *c, const cJSON *node)
     {"level", 1, check_level},
     {"tags", 1, check_tags},
     {"controls", 0, check_controls},
+    {"ownStore", 0, check_own_store},
     {"steps", 1, check_steps},
   };
   const cJSON *id = cJSON_GetObjectItemCaseSensitive(node, "id");

@@ -338,6 +338,33 @@ controls"
   check "probe: with test controls every case passes" $?
 }
 
+# A case with ownStore runs where no two cases share a store: on the
+# built-in target, and over HTTP with --store given once per case; with
+# one store for two cases it is not verified, saying why.
+test_own_store() {
+  local why="1 not verified: the case needs a sequence store that no \
+other case uses: give --store once for each case run"
+  run "$here/own"
+  last_line "$work/out" "2 passed, 0 failed"
+  check "own store: both pass on the built-in target" $?
+  if [ ! -x build/refserver ]; then
+    echo "runner: build/refserver is not built; own store checks skipped"
+    return
+  fi
+  start_server --store 0123456789 --store 1234567890
+  check "own store: refserver starts with two stores" $?
+  run "$here/own" --endpoint "http://127.0.0.1:$port"
+  next_to_last "$work/out" "$why"
+  check "own store: one store for two cases: not verified" $?
+  last_line "$work/out" "1 passed, 0 failed"
+  check "own store: the other case passes" $?
+  run "$here/own" --endpoint "http://127.0.0.1:$port" \
+    --store 0123456789 --store 1234567890
+  stop_server
+  last_line "$work/out" "2 passed, 0 failed"
+  check "own store: a store per case: both pass" $?
+}
+
 if [ ! -x "$conform" ]; then
   echo "runner: $conform is not built; run make first" >&2
   exit 2
@@ -351,6 +378,7 @@ test_auth_pass
 test_not_verified
 test_sign_options
 test_probe
+test_own_store
 test_schema
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
