@@ -288,32 +288,52 @@ static void torture_first_use(cf_target *t, const cf_case *c)
   }
 }
 
-/* Tortures mrsu_service_new: NULL and nothing left, or a service. */
-static void torture_service_new(void)
+/* Runs attempt(ctx) with the n-th allocation failing, for n = 1, 2, ...
+ * until a run meets no failure; attempt makes the call under test
+ * between fm.counting = 1 and 0, checks its result and frees it. A
+ * block left allocated by a run is a finding, except the first growth
+ * when keeps_once (a cache the call fills once). */
+static void torture_calls(const char *name, void (*attempt)(void *ctx),
+                          void *ctx, int keeps_once)
 {
-  mrsu_config config;
-  mrsu_service *s;
+  int kept = 0;
   long live;
 
-  run.case_id = "mrsu_service_new";
-  mrsu_config_default(&config);
+  run.case_id = name;
   for (unsigned long n = 1;; n++) {
     live = fm.live;
     run.n = n;
     fm_arm(n);
-    fm.counting = 1;
-    s = mrsu_service_new(&config);
-    fm.counting = 0;
+    attempt(ctx);
     total.runs++;
-    if (s && fm.hit)
-      finding("a service was made without the memory it needs", NULL);
-    mrsu_service_free(s);
-    if (fm.live != live)
+    if (fm.live != live && (!keeps_once || kept++))
       finding("blocks left allocated", NULL);
     if (!fm.hit)
       break;
   }
   fm_arm(0);
+}
+
+/* mrsu_service_new: NULL, or a service only if no allocation failed. */
+static void attempt_service_new(void *ctx)
+{
+  mrsu_service *s;
+
+  fm.counting = 1;
+  s = mrsu_service_new(ctx);
+  fm.counting = 0;
+  if (s && fm.hit)
+    finding("a service was made without the memory it needs", NULL);
+  mrsu_service_free(s);
+}
+
+/* Tortures mrsu_service_new: NULL and nothing left, or a service. */
+static void torture_service_new(void)
+{
+  mrsu_config config;
+
+  mrsu_config_default(&config);
+  torture_calls("mrsu_service_new", attempt_service_new, &config, 0);
 }
 
 /* Sends one request to s outside the torture. Returns the status. */
@@ -360,75 +380,66 @@ static int fill(mrsu_service *s)
   return ok ? 0 : -1;
 }
 
+/* A service to dump and its dump made with memory. */
+typedef struct dump_ctx {
+  mrsu_service *service;
+  char *whole;
+} dump_ctx;
+
+/* mrsu_service_dump: NULL, or the whole dump. */
+static void attempt_dump(void *ctx)
+{
+  dump_ctx *d = ctx;
+  char *dump;
+
+  fm.counting = 1;
+  dump = mrsu_service_dump(d->service);
+  fm.counting = 0;
+  if (dump && fm.hit && strcmp(dump, d->whole) != 0)
+    finding("a dump made despite the failure is not whole", NULL);
+  free(dump);
+}
+
 /* Tortures mrsu_service_dump on a full service: NULL and nothing
  * left, or the whole dump. */
 static void torture_dump(void)
 {
   mrsu_config config;
-  mrsu_service *s;
-  char *dump, *whole;
-  long live;
+  dump_ctx d;
 
   run.case_id = "mrsu_service_dump";
   mrsu_config_default(&config);
-  s = mrsu_service_new(&config);
-  whole = s && fill(s) == 0 ? mrsu_service_dump(s) : NULL;
-  if (!whole) {
+  d.service = mrsu_service_new(&config);
+  d.whole = d.service && fill(d.service) == 0
+            ? mrsu_service_dump(d.service) : NULL;
+  if (d.whole)
+    torture_calls(run.case_id, attempt_dump, &d, 0);
+  else
     finding("cannot prepare the service to dump", NULL);
-    mrsu_service_free(s);
-    return;
-  }
-  for (unsigned long n = 1;; n++) {
-    live = fm.live;
-    run.n = n;
-    fm_arm(n);
-    fm.counting = 1;
-    dump = mrsu_service_dump(s);
-    fm.counting = 0;
-    total.runs++;
-    if (dump && fm.hit && strcmp(dump, whole) != 0)
-      finding("a dump made despite the failure is not whole", NULL);
-    free(dump);
-    if (fm.live != live)
-      finding("blocks left allocated", NULL);
-    if (!fm.hit)
-      break;
-  }
-  fm_arm(0);
-  free(whole);
-  mrsu_service_free(s);
+  free(d.whole);
+  mrsu_service_free(d.service);
 }
 
-/* Tortures text_printable on text outside ASCII before anything in
- * this process has compiled its pattern: 1, or -1 for a failure; no
- * block left but the compiled pattern, kept once. Must run before any
- * vector in the process. */
+/* text_printable on text outside ASCII: 1, or -1 for a failure. */
+static void attempt_printable(void *ctx)
+{
+  int rc;
+
+  fm.counting = 1;
+  rc = text_printable(ctx);
+  fm.counting = 0;
+  if (rc != 1 && !(rc == -1 && fm.hit))
+    finding("text_printable gave neither 1 nor -1 for a failure", NULL);
+}
+
+/* Tortures text_printable before anything in this process has compiled
+ * its pattern: no block left but the compiled pattern, kept once. Must
+ * run before any vector in the process. */
 static void torture_printable(void)
 {
-  static const char text[] = "caf\xC3\xA9";
-  long live;
-  int rc, kept = 0;
+  static char text[] = "caf\xC3\xA9";
 
-  run.case_id = "text_printable";
-  for (unsigned long n = 1;; n++) {
-    live = fm.live;
-    run.n = n;
-    fm_arm(n);
-    fm.counting = 1;
-    rc = text_printable(text);
-    fm.counting = 0;
-    total.runs++;
-    if (rc != 1 && !(rc == -1 && fm.hit))
-      finding("text_printable gave neither 1 nor -1 for a failure",
-              NULL);
-    /* The compiled pattern is kept once, whichever run compiles it;
-     * any other growth is a leak. */
-    if (fm.live != live && kept++)
-      finding("blocks left allocated", NULL);
-    if (!fm.hit)
-      break;
-  }
-  fm_arm(0);
+  torture_calls("text_printable", attempt_printable, text, 1);
 }
 
 /* Appends to f count query pairs, each with a long value, and one
@@ -440,58 +451,58 @@ static void long_query(FILE *f, int count)
   fprintf(f, "z=%09000d", 0);
 }
 
+/* A request and its canonical form and header list made with memory. */
+typedef struct canonical_ctx {
+  sigv4_request rq;
+  char *whole, *whole_list;
+} canonical_ctx;
+
+/* sigv4_canonical_request: NULL and no list for a failure, or the same
+ * text and list as with memory. */
+static void attempt_canonical(void *ctx)
+{
+  canonical_ctx *k = ctx;
+  char *text, *list;
+
+  fm.counting = 1;
+  text = sigv4_canonical_request(&k->rq, &list);
+  fm.counting = 0;
+  if (text && (strcmp(text, k->whole) != 0 || !list ||
+               strcmp(list, k->whole_list) != 0))
+    finding("a canonical request made despite the failure is wrong",
+            NULL);
+  if (!text && (list || !fm.hit))
+    finding("no canonical request, yet no failure to explain it", NULL);
+  free(text);
+  free(list);
+}
+
 /* Tortures sigv4_canonical_request on a request whose strings outgrow
- * a memory stream's first buffer: NULL and nothing left, or the same
- * text as with memory. */
+ * a memory stream's first buffer. */
 static void torture_canonical(void)
 {
   static const sigv4_header headers[] = {
     {"Host", "localhost"}, {"X-Amz-Date", "20260101T000000Z"},
   };
-  sigv4_request rq = {"POST", "/sequencestore/1234567890/upload", NULL,
-                      headers, 2, "UNSIGNED-PAYLOAD"};
-  char *query = NULL, *whole, *text, *list, *whole_list;
+  canonical_ctx k = {{"POST", "/sequencestore/1234567890/upload", NULL,
+                      headers, 2, "UNSIGNED-PAYLOAD"}, NULL, NULL};
+  char *query = NULL;
   size_t len = 0;
   FILE *f = open_memstream(&query, &len);
-  long live;
 
   run.case_id = "sigv4_canonical_request";
   if (f) {
     long_query(f, 200);
     fclose(f);
   }
-  rq.query = query;
-  whole = query ? sigv4_canonical_request(&rq, &whole_list) : NULL;
-  if (!whole) {
+  k.rq.query = query;
+  k.whole = query ? sigv4_canonical_request(&k.rq, &k.whole_list) : NULL;
+  if (k.whole)
+    torture_calls(run.case_id, attempt_canonical, &k, 0);
+  else
     finding("cannot prepare the request to canonicalise", NULL);
-    free(query);
-    return;
-  }
-  for (unsigned long n = 1;; n++) {
-    live = fm.live;
-    run.n = n;
-    fm_arm(n);
-    fm.counting = 1;
-    text = sigv4_canonical_request(&rq, &list);
-    fm.counting = 0;
-    total.runs++;
-    if (text && (strcmp(text, whole) != 0 || !list ||
-                 strcmp(list, whole_list) != 0))
-      finding("a canonical request made despite the failure is wrong",
-              NULL);
-    if (!text && (list || !fm.hit))
-      finding("no canonical request, yet no failure to explain it",
-              NULL);
-    free(text);
-    free(list);
-    if (fm.live != live)
-      finding("blocks left allocated", NULL);
-    if (!fm.hit)
-      break;
-  }
-  fm_arm(0);
-  free(whole);
-  free(whole_list);
+  free(k.whole);
+  free(k.whole_list);
   free(query);
 }
 
