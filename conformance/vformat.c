@@ -652,26 +652,6 @@ static void check_pattern(vctx *c, const cJSON *node)
   pcre2_code_free(code);
 }
 
-/* Checks that each member name is a JSON Pointer and each value a
- * regular expression PCRE2 compiles. */
-static void check_match(vctx *c, const cJSON *node)
-{
-  const cJSON *child;
-  size_t mark;
-
-  if (!cJSON_IsObject(node)) {
-    fault(c, "must be an object");
-    return;
-  }
-  cJSON_ArrayForEach(child, node) {
-    mark = push(c, child->string);
-    if (!jptr_valid(child->string))
-      fault(c, "the member name must be a JSON Pointer");
-    check_pattern(c, child);
-    pop(c, mark);
-  }
-}
-
 /* Checks header name -> regular expression: names are HTTP tokens,
  * not repeated in any letter case; patterns compile. */
 static void check_header_rules(vctx *c, const cJSON *node)
@@ -729,6 +709,13 @@ static void check_pointer_map(vctx *c, const cJSON *node, check_fn check)
     check(c, child);
     pop(c, mark);
   }
+}
+
+/* Checks that each member name is a JSON Pointer and each value a
+ * regular expression PCRE2 compiles. */
+static void check_match(vctx *c, const cJSON *node)
+{
+  check_pointer_map(c, node, check_pattern);
 }
 
 /* The members an element of an array must have: an object of one or
