@@ -268,7 +268,12 @@ static int apply_option(options *o, enum opt_kind kind, const char *name,
   case OPT_SKIP: o->skips.v[o->skips.count++] = value; break;
   case OPT_LIST: o->list = 1; break;
   case OPT_CHECK: o->check = 1; break;
-  case OPT_REPORT_DIR: o->report_dir = value; break;
+  case OPT_REPORT_DIR:
+    if (!*value)
+      return usage_error("--report-dir needs a value that is not empty",
+                         NULL);
+    o->report_dir = value;
+    break;
   case OPT_QUIET: o->quiet = 1; break;
   case OPT_HELP: o->help = 1; break;
   case OPT_VERSION: o->version = 1; break;
@@ -537,6 +542,8 @@ static int run_selection(const options *o, const char *prog,
   char err[512], controls[256];
   int status;
 
+  if (cf_report_prepare(o->report_dir, o->vectors, err, sizeof err) < 0)
+    return usage_error("--report-dir cannot take the reports", err);
   if (open_workers(o, run, t))
     return EXIT_USAGE;
   memset(&info, 0, sizeof info);
@@ -714,22 +721,35 @@ out:
   return status;
 }
 
+/* Returns status, or EXIT_USAGE after saying so when what was printed
+ * on standard output did not all reach it (a full disk, a closed
+ * pipe): a closing line or listing lost must not pass for a result. */
+static int output_status(int status)
+{
+  if (fflush(stdout) == 0 && !ferror(stdout))
+    return status;
+  fprintf(stderr, "conform: the standard output could not be written "
+          "in full\n");
+  return EXIT_USAGE;
+}
+
 /* Returns the exit status described at the top of this file. */
 int main(int argc, char **argv)
 {
   options o;
   int status = EXIT_USAGE;
 
-  if (argc > 1 && strcmp(argv[1], "--compare") == 0)
-    return argc == 4 ? cf_compare(argv[2], argv[3])
-                     : usage_error("--compare takes two results.json "
-                                   "files", NULL);
   signal(SIGPIPE, SIG_IGN);
+  if (argc > 1 && strcmp(argv[1], "--compare") == 0)
+    return output_status(argc == 4 ? cf_compare(argv[2], argv[3])
+                                   : usage_error("--compare takes two "
+                                                 "results.json files",
+                                                 NULL));
   if (options_init(&o, argc) < 0)
     fprintf(stderr, "conform: out of memory\n");
   else if (parse_args(argc, argv, &o) == 0)
     status = o.help || o.version ? print_info(&o)
                                  : conform(&o, argv[0]);
   options_free(&o);
-  return status;
+  return output_status(status);
 }

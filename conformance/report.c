@@ -23,7 +23,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Creates dir and its missing parents. Returns 0, or -1 with errno. */
+/* Creates dir and its missing parents. Returns 0, or -1 with errno
+ * (ENOENT for an empty dir). */
 static int make_dirs(const char *dir)
 {
   char *path = strdup(dir), *p;
@@ -31,8 +32,8 @@ static int make_dirs(const char *dir)
 
   if (!path)
     return -1;
-  for (p = path + 1; *p; p++) {
-    if (*p != '/')
+  for (p = path; *p; p++) {
+    if (*p != '/' || p == path)
       continue;
     *p = '\0';
     if (mkdir(path, 0777) < 0 && errno != EEXIST)
@@ -357,15 +358,39 @@ static int write_trace(const char *dir, const cf_run_info *info,
   return rc;
 }
 
+/* 1 when paths a and b name the same existing folder. */
+static int same_folder(const char *a, const char *b)
+{
+  struct stat sa, sb;
+
+  return stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+         sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+int cf_report_prepare(const char *dir, const char *vectors, char *err,
+                      size_t errlen)
+{
+  struct stat st;
+
+  if (make_dirs(dir) < 0)
+    snprintf(err, errlen, "%s: cannot create the folder: %s", dir,
+             strerror(errno));
+  else if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+    snprintf(err, errlen, "%s: not a folder", dir);
+  else if (vectors && same_folder(dir, vectors))
+    snprintf(err, errlen, "%s: is the vector folder, where the next run "
+             "would load results.json as a vector file", dir);
+  else
+    return 0;
+  return -1;
+}
+
 int cf_report_write(const char *dir, const cf_run_info *info,
                     const cf_entry *entries, size_t n, char *err,
                     size_t errlen)
 {
-  if (make_dirs(dir) < 0) {
-    snprintf(err, errlen, "%s: cannot create the folder: %s", dir,
-             strerror(errno));
+  if (cf_report_prepare(dir, NULL, err, errlen) < 0)
     return -1;
-  }
   if (write_results(dir, info, entries, n, err, errlen) < 0 ||
       write_junit(dir, info, entries, n, err, errlen) < 0)
     return -1;

@@ -39,6 +39,13 @@ typedef struct cf_entry {
   cf_result result;
 } cf_entry;
 
+/* Creates dir and its parents when missing, before a run, so that a
+ * folder the reports cannot go to stops the run before it starts: one
+ * that cannot be made, is not a folder, or is the vector folder
+ * vectors (when not NULL). Returns 0, or -1 with the reason in err. */
+int cf_report_prepare(const char *dir, const char *vectors, char *err,
+                      size_t errlen);
+
 /* Creates dir (and its parents) and writes results.json, junit.xml
  * and traceability.md for the n entries. Returns 0, or -1 with the
  * reason in err. */

@@ -207,13 +207,36 @@ static int capture_failed(const cJSON *cap, const cJSON *body,
   return 0;
 }
 
+/* The first control character (a tab included) of s, or NULL. */
+static const char *control_char(const char *s)
+{
+  for (; *s; s++)
+    if ((unsigned char)*s < 0x20 || *s == 0x7F)
+      return s;
+  return NULL;
+}
+
+/* Says that capture cap holds a control character, which no path,
+ * header or command line of a later step could carry. Returns 0. */
+static int capture_control(const cJSON *cap, const char *text,
+                           const char *bad, buf *why)
+{
+  buf_adds(why, "capture ");
+  buf_adds(why, cap->string);
+  buf_adds(why, ": ");
+  buf_add_quoted(why, text, strlen(text), 60);
+  buf_addf(why, " holds the control character 0x%02X, which an id "
+           "never holds", (unsigned char)*bad);
+  return 0;
+}
+
 /* Stores each capture of spec from body into vs. Returns 1, 0 with the
  * reason in why, or -1 when memory ran out. */
 static int run_captures(const cJSON *spec, const cJSON *body,
                         const char *fault, vars *vs, buf *why)
 {
   const cJSON *cap, *value;
-  const char *text;
+  const char *text, *bad;
   char num[64];
 
   cJSON_ArrayForEach(cap, spec) {
@@ -225,6 +248,9 @@ static int run_captures(const cJSON *spec, const cJSON *body,
       text = number_text(value, num, sizeof num);
     if (!text)
       return capture_failed(cap, body, fault, value, why);
+    bad = control_char(text);
+    if (bad)
+      return capture_control(cap, text, bad, why);
     if (vars_set(vs, cap->string, text) < 0)
       return -1;
   }

@@ -365,6 +365,91 @@ other case uses: give --store once for each case run"
   check "own store: a store per case: both pass" $?
 }
 
+# The report folder: refused before anything runs when it is empty,
+# a file, or the vector folder (where the next run would load
+# results.json as a vector file).
+test_report_dir() {
+  local dir=$work/report-vectors
+  mkdir "$dir" && cp "$here/pass/runner-pass.json" "$dir/"
+  "$conform" --vectors "$dir" --requirements "$reqs" --quiet \
+    --report-dir '' >"$work/out" 2>"$work/err"
+  rc=$?
+  check "report-dir '': exit status 2 (got $rc)" "$(status_is 2; echo $?)"
+  has_line "$work/err" "conform: --report-dir needs a value that is not \
+empty; see conform --help"
+  check "report-dir '': says why" $?
+  "$conform" --vectors "$dir" --requirements "$reqs" --quiet \
+    --report-dir "$dir/" >"$work/out" 2>"$work/err"
+  rc=$?
+  check "report-dir the vector folder: exit status 2 (got $rc)" \
+    "$(status_is 2; echo $?)"
+  has_text "$work/err" "$dir/: is the vector folder"
+  check "report-dir the vector folder: says why" $?
+  [ ! -e "$dir/results.json" ] && [ ! -s "$work/out" ]
+  check "report-dir the vector folder: nothing run, nothing written" $?
+  run "$here/pass" --report-dir "$here/pass/runner-pass.json"
+  check "report-dir a file: exit status 2 (got $rc)" \
+    "$(status_is 2; echo $?)"
+  [ ! -s "$work/out" ]
+  check "report-dir a file: refused before any case runs" $?
+}
+
+# Output that cannot be written (a full disk) is not a result.
+test_full_output() {
+  if [ ! -w /dev/full ]; then
+    echo "runner: /dev/full is missing; the full output check skipped"
+    return
+  fi
+  "$conform" --vectors "$here/pass" --requirements "$reqs" --list \
+    >/dev/full 2>"$work/err"
+  rc=$?
+  check "full output: exit status 2 (got $rc)" "$(status_is 2; echo $?)"
+  has_line "$work/err" "conform: the standard output could not be \
+written in full"
+  check "full output: says so" $?
+}
+
+# A target that answers an id holding control characters: the capture
+# fails the case (exit 1, not an ERROR), and nothing of the id reaches
+# the output unescaped.
+test_control_capture() {
+  /usr/bin/python3 - "$work/stub-port" >/dev/null 2>&1 <<'PY' &
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def answer(self):
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        body = b'{"uploadId":"\\u001b[2J\\u0007x\\nPASS"}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    do_POST = do_PUT = do_GET = do_DELETE = answer
+    def log_message(self, *args):
+        pass
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+open(sys.argv[1], "w").write("%d\n" % s.server_port)
+s.serve_forever()
+PY
+  server=$!
+  local tries=0
+  while [ ! -s "$work/stub-port" ] && [ $tries -lt 100 ]; do
+    sleep 0.1
+    tries=$((tries + 1))
+  done
+  run "$here/pass" --id pass-abort --no-controls \
+    --endpoint "http://127.0.0.1:$(cat "$work/stub-port")"
+  kill -TERM "$server" 2>/dev/null
+  wait "$server" 2>/dev/null
+  server=
+  check "control capture: exit status 1 (got $rc)" "$(status_is 1; echo $?)"
+  has_text "$work/out" 'capture upload: "\x1B[2J\x07x\nPASS" holds the \
+control character 0x1B'
+  check "control capture: the case fails, naming the capture" $?
+  ! LC_ALL=C grep -q "$(printf '[\033\007]')" "$work/out" "$work/err"
+  check "control capture: no control character reaches the output" $?
+}
+
 if [ ! -x "$conform" ]; then
   echo "runner: $conform is not built; run make first" >&2
   exit 2
@@ -379,6 +464,9 @@ test_not_verified
 test_sign_options
 test_probe
 test_own_store
+test_report_dir
+test_full_output
+test_control_capture
 test_schema
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
