@@ -137,7 +137,8 @@ static const char exit_text[] =
     "\n"
     "Exit status: 0 every selected case passed (cases not verified or\n"
     "skipped aside, unless --strict), 1 a case failed, 2 a usage or\n"
-    "vector error, 3 the target could not be reached.\n";
+    "vector error, or reports or output that cannot be written, 3 the\n"
+    "target could not be reached.\n";
 
 /* Prints a usage error. Returns EXIT_USAGE. */
 static int usage_error(const char *what, const char *arg)

@@ -619,6 +619,16 @@ static int take_endpoint(http *h, CURLU *u, const char *scheme)
   return rc;
 }
 
+/* 1 when u names port 0, which no server listens on. */
+static int port_zero(CURLU *u)
+{
+  char *port = url_part(u, CURLUPART_PORT, 0);
+  int zero = port && strtoul(port, NULL, 10) == 0;
+
+  curl_free(port);
+  return zero;
+}
+
 /* Reads the endpoint URL: http or https, a host, an optional port and
  * path prefix, no query, fragment or user. Returns 0, or -1 with the
  * reason in err. */
@@ -645,6 +655,8 @@ static int parse_endpoint(http *h, const char *spec, char *err,
   else if (extra)
     snprintf(err, errlen, "%s: the URL of a target has no user, query "
              "or fragment", spec);
+  else if (port_zero(u))
+    snprintf(err, errlen, "%s: port 0 names no server", spec);
   else if (take_endpoint(h, u, scheme) < 0)
     snprintf(err, errlen, "out of memory");
   else

@@ -503,13 +503,15 @@ static void check_string(vctx *c, const cJSON *node)
   want_string(c, node);
 }
 
-/* A variable name. */
+/* A variable name that is not one the target supplies. */
 static void check_var_name(vctx *c, const cJSON *node)
 {
   const char *s = want_string(c, node);
 
   if (s && !vars_name_ok(s))
     fault(c, "a variable name must match [A-Za-z_][A-Za-z0-9_]*");
+  else if (s && vars_get(c->target, s, strlen(s)))
+    fault(c, "must not hide the target variable ${%s}", s);
 }
 
 /* The number of units of a repeat: 0 to 2^31. */

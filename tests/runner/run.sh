@@ -338,6 +338,15 @@ controls"
   check "probe: with test controls every case passes" $?
 }
 
+# A URL that can name no server is a usage error, not an unreachable
+# target.
+test_bad_url() {
+  run "$here/pass" --target http://127.0.0.1:0
+  check "port 0: exit status 2 (got $rc)" "$(status_is 2; echo $?)"
+  has_text "$work/err" "http://127.0.0.1:0: port 0 names no server"
+  check "port 0: says why" $?
+}
+
 # A case with ownStore runs where no two cases share a store: on the
 # built-in target, and over HTTP with --store given once per case; with
 # one store for two cases it is not verified, saying why.
