@@ -7,8 +7,9 @@
  * every entry that is done and follows only shown ones. Progress,
  * failure lines and counts are touched only under the lock, so they
  * come out whole and in entry order. With several workers there are
- * two phases: the cases without test controls on every worker, then
- * those with them on one.
+ * two phases: the cases that need the target to themselves (they set
+ * test controls, or list every open upload of their store) one at a
+ * time, after the others on every worker.
  */
 #include "jobs.h"
 
@@ -142,15 +143,19 @@ static cf_counts none_run(cf_entry *e, size_t count)
   return k;
 }
 
-/* Puts into p->order the entries whose case sets test controls
- * (controls 1) or does not (0); all of them when controls is -1. */
-static void pick(pool *p, int controls)
+/* Puts into p->order the entries whose case needs the target to
+ * itself (alone 1) or does not (0); all of them when alone is -1. */
+static void pick(pool *p, int alone)
 {
+  const cf_case *c;
+
   p->order_count = 0;
   p->next = 0;
-  for (size_t i = 0; i < p->count; i++)
-    if (controls < 0 || (p->e[i].c->controls != 0) == controls)
+  for (size_t i = 0; i < p->count; i++) {
+    c = p->e[i].c;
+    if (alone < 0 || (c->controls != 0 || c->own_store) == alone)
       p->order[p->order_count++] = i;
+  }
 }
 
 cf_counts cf_run_jobs(cf_target **targets, size_t n, cf_entry *e,

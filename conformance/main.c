@@ -538,7 +538,7 @@ static int run_selection(const options *o, const char *prog,
                          const cf_suite *s, signing *g, cf_entry *e,
                          size_t n)
 {
-  cf_run_env env = {&g->signer, g->unsigned_why, 0, 0};
+  cf_run_env env = {&g->signer, g->unsigned_why, 0};
   cf_run_info info;
   char err[512], controls[256];
   int status;
@@ -550,7 +550,6 @@ static int run_selection(const options *o, const char *prog,
   memset(&info, 0, sizeof info);
   env.controls = settle_controls(o, t[0], &g->signer, e, n, controls,
                                  sizeof controls);
-  env.own_stores = t[0]->isolated || t[0]->store_count >= n;
   for (long i = 0; i < o->jobs; i++)
     t[i]->env = &env;
   info.version = CF_VERSION;

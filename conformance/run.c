@@ -9,6 +9,7 @@
 #include "json_gate.h"
 #include "jptr.h"
 #include "request.h"
+#include "tidy.h"
 
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -31,6 +32,7 @@ typedef struct run_ctx {
   cf_result *r;
   vars vs;                      /* the target's, then the captured */
   buf why;                      /* the reason of a FAIL or an ERROR */
+  cf_opened opened;             /* uploads to abort after the case */
 } run_ctx;
 
 const char *cf_outcome_name(cf_outcome o)
@@ -525,6 +527,10 @@ static cf_outcome run_step(run_ctx *x, size_t i)
     buf_adds(&x->why, err);
     goto out;
   }
+  if (!x->t->isolated && cf_opened_note(&x->opened, &rq, &rs) < 0) {
+    buf_adds(&x->why, "out of memory noting the upload opened");
+    goto out;
+  }
   o = step->kind == CF_STEP_EXCHANGE ? judge_step(x, step, i, rec, &rs)
                                      : judge_control(x, &rs);
   if (o == CF_PASS)
@@ -598,11 +604,6 @@ static int unverifiable(const cf_run_env *env, const cf_case *c, buf *why)
     buf_adds(why, "the target offers no test controls");
     return 1;
   }
-  if (c->own_store && !env->own_stores) {
-    buf_adds(why, "the case needs a sequence store that no other case "
-             "uses: give --store once for each case run");
-    return 1;
-  }
   if (c->signs && env->signer->count == 0) {
     buf_adds(why, env->unsigned_why);
     return 1;
@@ -617,6 +618,25 @@ static int unverifiable(const cf_run_env *env, const cf_case *c, buf *why)
     return 1;
   }
   return 0;
+}
+
+/* Before a case that lists every open upload of its store, on a target
+ * whose cases share stores: PASS when the store holds none, else NOT
+ * VERIFIED, or ERROR when the check had no answer; the reason in why. */
+static cf_outcome store_ready(run_ctx *x)
+{
+  const char *store = vars_get(&x->vs, "store", strlen("store"));
+  char why[300];
+  int rc = cf_store_busy(x->t, x->env->signer, store ? store : "",
+                         x->r->exchanges, why, sizeof why);
+
+  if (rc == 0)
+    return CF_PASS;
+  if (rc < 0)
+    buf_adds(&x->why, "no answer to the check that the store holds no "
+             "open upload: ");
+  buf_adds(&x->why, why);
+  return rc < 0 ? CF_ERROR : CF_NOT_VERIFIED;
 }
 
 /* Milliseconds since start. */
@@ -640,13 +660,12 @@ static int copy_vars(vars *vs, const vars *from)
 
 /* The environment of a target that has none: unsigned, no controls. */
 static const cf_signer no_signer = {NULL, 0, CF_SIGN_REGION, -1};
-static const cf_run_env no_env = {&no_signer, "the run is not signed", 0,
-                                  0};
+static const cf_run_env no_env = {&no_signer, "the run is not signed", 0};
 
 void cf_run_case(cf_target *t, const cf_case *c, cf_result *r)
 {
   const cf_run_env *env = t->env ? t->env : &no_env;
-  run_ctx x = {t, env, c, r, {0}, {0}};
+  run_ctx x = {t, env, c, r, {0}, {0}, {0}};
   cf_outcome o = CF_ERROR;
   struct timespec start;
   char err[256] = "";
@@ -667,11 +686,13 @@ void cf_run_case(cf_target *t, const cf_case *c, cf_result *r)
     buf_addf(&x.why, "the target cannot start the case: %s", err);
     goto out;
   }
-  o = CF_PASS;
+  o = c->own_store && !t->isolated ? store_ready(&x) : CF_PASS;
   for (size_t i = 0; o == CF_PASS && i < c->step_count; i++)
     o = run_step(&x, i);
   if (c->controls && !r->unreachable)
     o = reset_controls(&x, o);
+  if (!r->unreachable)
+    cf_opened_abort(&x.opened, t, env->signer, r->exchanges);
   t->end_case(t);
 
 out:
@@ -680,6 +701,7 @@ out:
   r->message = o == CF_PASS ? NULL : buf_take(&x.why);
   buf_free(&x.why);
   vars_free(&x.vs);
+  cf_opened_free(&x.opened);
 }
 
 int cf_probe_controls(cf_target *t, const cf_signer *s, char *why,

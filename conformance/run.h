@@ -31,7 +31,6 @@ typedef struct cf_run_env {
   const char *unsigned_why;     /* signer->count 0: why, for the cases
                                  * that shape a signature */
   int controls;                 /* 1: the target has test controls */
-  int own_stores;               /* 1: no two cases share a store */
 } cf_run_env;
 
 /* What running a case found. Start zeroed; free with cf_result_free. */

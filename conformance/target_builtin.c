@@ -233,7 +233,7 @@ int cf_builtin_open(cf_target *t, const char *spec, char *err,
   b->run.principal_count = b->creds.count;
   b->signer = (cf_signer){b->creds.principals, b->creds.count,
                           CF_SIGN_REGION, BUILTIN_TIME};
-  b->env = (cf_run_env){&b->signer, no_file, 1, 1};
+  b->env = (cf_run_env){&b->signer, no_file, 1};
   t->env = &b->env;
   return 0;
 }

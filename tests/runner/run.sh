@@ -288,13 +288,11 @@ test_sign_options() {
     "$(status_is 2; echo $?)"
 }
 
-# Starts build/refserver with the credentials and options $@ on a free
-# port; its port goes to $port, its pid to $server. Returns 1 when it
-# did not start.
+# Starts build/refserver with the options $@ on a free port; its port
+# goes to $port, its pid to $server. Returns 1 when it did not start.
 start_server() {
   rm -f "$work/server"
-  build/refserver --port 0 --quiet --credentials tests/credentials.json \
-    "$@" >"$work/server" 2>&1 &
+  build/refserver --port 0 --quiet "$@" >"$work/server" 2>&1 &
   server=$!
   local tries=0
   while ! grep -qs '^listening on ' "$work/server" &&
@@ -320,7 +318,7 @@ test_probe() {
     echo "runner: build/refserver is not built; probe checks skipped"
     return
   fi
-  start_server
+  start_server --credentials tests/credentials.json
   check "probe: refserver starts" $?
   run "$here/auth" --endpoint "http://127.0.0.1:$port"
   stop_server
@@ -330,7 +328,7 @@ the probe POST /_mrsu/control {} was answered 405"
   has_line "$work/out" "2 not verified: the target offers no test \
 controls"
   check "probe: its cases with controls are not verified" $?
-  start_server --test-controls
+  start_server --credentials tests/credentials.json --test-controls
   check "probe: refserver starts with --test-controls" $?
   run "$here/auth" --endpoint "http://127.0.0.1:$port"
   stop_server
@@ -347,12 +345,14 @@ test_bad_url() {
   check "port 0: says why" $?
 }
 
-# A case with ownStore runs where no two cases share a store: on the
-# built-in target, and over HTTP with --store given once per case; with
-# one store for two cases it is not verified, saying why.
+# A case with ownStore runs only on a store with no open upload: the
+# runner aborts the uploads each case opened, runs such cases alone
+# after the others, and checks the store first; a store that holds an
+# upload the run did not open leaves the case not verified, saying why.
 test_own_store() {
-  local why="1 not verified: the case needs a sequence store that no \
-other case uses: give --store once for each case run"
+  local why="1 not verified: the case lists every open upload of its \
+store, and store 0123456789 already holds some that it did not open: \
+give the run an empty store (--store)"
   run "$here/own"
   last_line "$work/out" "2 passed, 0 failed"
   check "own store: both pass on the built-in target" $?
@@ -360,18 +360,28 @@ other case uses: give --store once for each case run"
     echo "runner: build/refserver is not built; own store checks skipped"
     return
   fi
-  start_server --store 0123456789 --store 1234567890
-  check "own store: refserver starts with two stores" $?
-  run "$here/own" --endpoint "http://127.0.0.1:$port"
+  start_server --credentials tests/credentials.json
+  check "own store: refserver starts" $?
+  run "$here/own" --endpoint "http://127.0.0.1:$port" --jobs 2
+  last_line "$work/out" "2 passed, 0 failed"
+  check "own store: one shared store: both pass" $?
+  run "$here/own" --endpoint "http://127.0.0.1:$port" --jobs 2
+  last_line "$work/out" "2 passed, 0 failed"
+  check "own store: again: the uploads of the first run were aborted" $?
+  grep -q '"tidy":[[:space:]]*true' "$work/reports/results.json"
+  check "own store: results.json records the tidying exchanges" $?
+  stop_server
+  start_server
+  check "own store: refserver starts without credentials" $?
+  curl -s -o /dev/null -X POST -H 'Content-Type: application/json' \
+    -d '{"sourceFileType":"FASTQ","subjectId":"s","sampleId":"x","name":"n"}' \
+    "http://127.0.0.1:$port/sequencestore/0123456789/upload"
+  run "$here/own" --endpoint "http://127.0.0.1:$port" --no-auth
+  stop_server
   next_to_last "$work/out" "$why"
-  check "own store: one store for two cases: not verified" $?
+  check "own store: a store with another's upload: not verified" $?
   last_line "$work/out" "1 passed, 0 failed"
   check "own store: the other case passes" $?
-  run "$here/own" --endpoint "http://127.0.0.1:$port" \
-    --store 0123456789 --store 1234567890
-  stop_server
-  last_line "$work/out" "2 passed, 0 failed"
-  check "own store: a store per case: both pass" $?
 }
 
 # The report folder: refused before anything runs when it is empty,
