@@ -75,6 +75,19 @@ static void show_head(buf *why, int status, const char *type)
   }
 }
 
+/* Appends the message of an error body, quoted and cut short, after a
+ * space; nothing when body has no string message. */
+static void show_message(buf *why, const cJSON *body)
+{
+  const cJSON *m = cJSON_GetObjectItemCaseSensitive(body, "message");
+
+  if (!cJSON_IsString(m))
+    return;
+  buf_adds(why, " (message ");
+  buf_add_quoted(why, m->valuestring, strlen(m->valuestring), 120);
+  buf_addc(why, ')');
+}
+
 /* Appends the status and error type an outcome expects. */
 static void show_expected_head(buf *why, const cJSON *outcome)
 {
@@ -599,6 +612,7 @@ static int judge_outcome(const cJSON *o, const vars *vs,
     show_expected_head(why, o);
     buf_adds(why, ", got ");
     show_head(why, rs->status, type);
+    show_message(why, body);
     return 0;
   }
   buf_adds(why, "status as expected, but ");
@@ -614,7 +628,7 @@ static int judge_outcome(const cJSON *o, const vars *vs,
 
 /* Says which outcomes were expected, when no branch came close. */
 static void show_branches(const cJSON *any, const cf_response *rs,
-                          const char *type, buf *why)
+                          const cJSON *body, const char *type, buf *why)
 {
   const cJSON *o;
 
@@ -626,6 +640,7 @@ static void show_branches(const cJSON *any, const cf_response *rs,
   }
   buf_adds(why, ", got ");
   show_head(why, rs->status, type);
+  show_message(why, body);
 }
 
 /* Judges the branches of anyOf in order. The reason given for a
@@ -653,7 +668,7 @@ static int judge_any(const cJSON *any, const vars *vs,
     i++;
   }
   if (!close)
-    show_branches(any, rs, type, why);
+    show_branches(any, rs, body, type, why);
   return 0;
 }
 

@@ -148,6 +148,17 @@ static int usage_error(const char *what, const char *arg)
   return EXIT_USAGE;
 }
 
+/* Says that tag is unknown and names the known ones. Returns
+ * EXIT_USAGE. */
+static int unknown_tag(const char *tag)
+{
+  fprintf(stderr, "conform: unknown tag: %s; the tags are", tag);
+  for (size_t i = 0; cf_tags[i]; i++)
+    fprintf(stderr, "%s %s", i ? "," : "", cf_tags[i]);
+  fprintf(stderr, " (vectors/README.md says what each means)\n");
+  return EXIT_USAGE;
+}
+
 enum opt_kind {
   OPT_TARGET, OPT_VECTORS, OPT_REQUIREMENTS, OPT_ID, OPT_TAG, OPT_LEVEL,
   OPT_SKIP, OPT_LIST, OPT_REPORT_DIR, OPT_QUIET, OPT_HELP, OPT_VERSION,
@@ -258,7 +269,7 @@ static int apply_option(options *o, enum opt_kind kind, const char *name,
   case OPT_ID: o->ids.v[o->ids.count++] = value; break;
   case OPT_TAG:
     if (!known_tag(value))
-      return usage_error("unknown tag", value);
+      return unknown_tag(value);
     o->tags.v[o->tags.count++] = value;
     break;
   case OPT_LEVEL:
@@ -496,7 +507,7 @@ static int settle_controls(const options *o, cf_target *t,
                            const cf_signer *signer, const cf_entry *e,
                            size_t n, char *text, size_t len)
 {
-  char why[200];
+  char why[400];
   int on;
 
   if (o->no_controls) {
@@ -514,8 +525,8 @@ static int settle_controls(const options *o, cf_target *t,
   on = cf_probe_controls(t, signer, why, sizeof why);
   snprintf(text, len, "%s (%s)", on ? "on" : "off", why);
   if (!on)
-    fprintf(stderr, "conform: the target offers no test controls: %s\n",
-            why);
+    fprintf(stderr, "conform: no test controls, so the cases that need "
+            "them are not verified: %s\n", why);
   return on;
 }
 
@@ -531,6 +542,24 @@ static int run_status(const options *o, const cf_counts *k)
   return EXIT_PASS;
 }
 
+/* Says on stderr, when half or more of the cases that shape a
+ * signature failed in a signed run, that a target which checks no
+ * signature needs --no-auth. */
+static void hint_no_auth(const signing *g, const cf_entry *e, size_t n)
+{
+  size_t shaped = 0, failed = 0;
+
+  for (size_t i = 0; i < n; i++) {
+    shaped += e[i].c->signs;
+    failed += e[i].c->signs && e[i].result.outcome == CF_FAIL;
+  }
+  if (g->signer.count == 0 || failed == 0 || failed * 2 < shaped)
+    return;
+  fprintf(stderr, "conform: %zu of the %zu cases about signatures "
+          "failed; if the target checks no signature, run with --no-auth "
+          "(they are then not verified)\n", failed, shaped);
+}
+
 /* Runs the selected entries on the targets t of the workers, writes
  * the reports and prints the closing line. Returns the exit status. */
 static int run_selection(const options *o, const char *prog,
@@ -540,7 +569,7 @@ static int run_selection(const options *o, const char *prog,
 {
   cf_run_env env = {&g->signer, g->unsigned_why, 0};
   cf_run_info info;
-  char err[512], controls[256];
+  char err[512], controls[512];
   int status;
 
   if (cf_report_prepare(o->report_dir, o->vectors, err, sizeof err) < 0)
@@ -560,6 +589,7 @@ static int run_selection(const options *o, const char *prog,
   now_iso(info.started);
   info.counts = cf_run_jobs(t, (size_t)o->jobs, e, n, o->quiet);
   print_rerun(o, prog, t[0], e, n);
+  hint_no_auth(g, e, n);
   status = run_status(o, &info.counts);
   if (cf_report_write(o->report_dir, &info, e, n, err, sizeof err) < 0) {
     fprintf(stderr, "conform: the reports were not written: %s\n", err);

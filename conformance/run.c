@@ -704,6 +704,33 @@ out:
   cf_opened_free(&x.opened);
 }
 
+/* Writes into why (n bytes) the answer to the probe of test controls:
+ * its status, and its error type and message when it has them. */
+static void say_probe_answer(const cf_response *rs, char *why, size_t n)
+{
+  const char *type = cf_response_header(rs, "X-Amzn-ErrorType");
+  cJSON *body = cJSON_ParseWithLength((const char *)rs->body,
+                                      rs->body_len);
+  const cJSON *m = cJSON_GetObjectItemCaseSensitive(body, "message");
+  buf b;
+
+  buf_init(&b);
+  buf_addf(&b, "the probe POST %s {} was answered %d", CONTROL_PATH,
+           rs->status);
+  if (type) {
+    buf_addc(&b, ' ');
+    buf_add_safe(&b, type, strlen(type));
+  }
+  if (cJSON_IsString(m)) {
+    buf_adds(&b, " (message ");
+    buf_add_quoted(&b, m->valuestring, strlen(m->valuestring), 120);
+    buf_addc(&b, ')');
+  }
+  snprintf(why, n, "%s", buf_str(&b) ? buf_str(&b) : "out of memory");
+  buf_free(&b);
+  cJSON_Delete(body);
+}
+
 int cf_probe_controls(cf_target *t, const cf_signer *s, char *why,
                       size_t n)
 {
@@ -726,8 +753,7 @@ int cf_probe_controls(cf_target *t, const cf_signer *s, char *why,
     snprintf(why, n, "the probe POST %s {} got no answer: %s",
              CONTROL_PATH, err);
   else
-    snprintf(why, n, "the probe POST %s {} was answered %d", CONTROL_PATH,
-             rs.status);
+    say_probe_answer(&rs, why, n);
   rc = rs.status == 200;
   t->end_case(t);
 

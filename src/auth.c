@@ -144,6 +144,7 @@ static auth_fault check_scope(check *ck, long long when)
 {
   const auth_scope *s = ck->scope;
   long long off = when - s->now;
+  char now[SIGV4_DATE_LEN + 1];
 
   if (strncmp(ck->cred.date, ck->amz_date, 8))
     return fail(ck, AUTH_MISMATCH, "Credential: the scope's date is not "
@@ -156,8 +157,10 @@ static auth_fault check_scope(check *ck, long long when)
                 "be %s", s->service);
   if (off > s->skew || -off > s->skew)
     return fail(ck, AUTH_MISMATCH, "x-amz-date: is %lld seconds %s the "
-                "service's clock; at most %lld are allowed",
+                "service's clock (%s); at most %lld are allowed",
                 off < 0 ? -off : off, off < 0 ? "behind" : "ahead of",
+                sigv4_amz_date((time_t)s->now, now) == 0 ? now
+                                                      : "past year 9999",
                 s->skew);
   return AUTH_OK;
 }

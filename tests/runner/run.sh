@@ -190,7 +190,7 @@ test_fail() {
 $here/fail --id fail-status"
   check "fail: the rerun line" $?
   has_text "$work/reports/traceability.md" ", fail-excludes, \
-fail-distinct | 9 failed |"
+fail-distinct, fail-message | 10 failed |"
   check "fail: traceability counts the failures" $?
 }
 
@@ -322,8 +322,10 @@ test_probe() {
   check "probe: refserver starts" $?
   run "$here/auth" --endpoint "http://127.0.0.1:$port"
   stop_server
-  has_line "$work/err" "conform: the target offers no test controls: \
-the probe POST /_mrsu/control {} was answered 405"
+  has_line "$work/err" "conform: no test controls, so the cases that \
+need them are not verified: the probe POST /_mrsu/control {} was answered \
+405 NotSupportedOperationException (message \"no operation is defined \
+for this path\")"
   check "probe: a target without controls is named on stderr" $?
   has_line "$work/out" "2 not verified: the target offers no test \
 controls"
@@ -336,13 +338,18 @@ controls"
   check "probe: with test controls every case passes" $?
 }
 
-# A URL that can name no server is a usage error, not an unreachable
-# target.
+# A URL that can name no server, or a tag no case can have, is a usage
+# error that says what would do.
 test_bad_url() {
   run "$here/pass" --target http://127.0.0.1:0
   check "port 0: exit status 2 (got $rc)" "$(status_is 2; echo $?)"
   has_text "$work/err" "http://127.0.0.1:0: port 0 names no server"
   check "port 0: says why" $?
+  run "$here/pass" --tag nosuch
+  check "unknown tag: exit status 2 (got $rc)" "$(status_is 2; echo $?)"
+  has_text "$work/err" "conform: unknown tag: nosuch; the tags are \
+happy-path, constraint,"
+  check "unknown tag: the known tags are named" $?
 }
 
 # A case with ownStore runs only on a store with no open upload: the
@@ -377,6 +384,12 @@ give the run an empty store (--store)"
     -d '{"sourceFileType":"FASTQ","subjectId":"s","sampleId":"x","name":"n"}' \
     "http://127.0.0.1:$port/sequencestore/0123456789/upload"
   run "$here/own" --endpoint "http://127.0.0.1:$port" --no-auth
+  cp "$work/out" "$work/own-out"
+  run "$here/auth" --endpoint "http://127.0.0.1:$port" --no-controls
+  has_text "$work/err" "cases about signatures failed; if the target \
+checks no signature, run with --no-auth"
+  check "no-auth hint: a target that checks no signature is named" $?
+  mv "$work/own-out" "$work/out"
   stop_server
   next_to_last "$work/out" "$why"
   check "own store: a store with another's upload: not verified" $?
@@ -483,6 +496,7 @@ test_not_verified
 test_sign_options
 test_probe
 test_own_store
+test_bad_url
 test_report_dir
 test_full_output
 test_control_capture

@@ -248,7 +248,7 @@ static const fault_case fault_cases[] = {
   {.name = "300 s ahead", .skew = 300, .status = 200},
   {.name = "300 s behind", .skew = -300, .status = 200},
   {.name = "301 s ahead", .skew = 301, .status = 403, .type = MISMATCH,
-   .names = "ahead"},
+   .names = "ahead of the service's clock (20260101T000000Z)"},
   {.name = "301 s behind", .skew = -301, .status = 403, .type = MISMATCH,
    .names = "behind"},
   {.name = "UNSIGNED-PAYLOAD on the list", .payload = "UNSIGNED-PAYLOAD",
