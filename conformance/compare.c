@@ -100,17 +100,17 @@ static const char *target_of(const cJSON *root)
                 "target");
 }
 
-/* Prints the line of a case whose outcome differs between the runs of
- * roots ra and rb: both outcomes, then b's message, else a's. */
-static void print_differs(const cJSON *ra, const cJSON *ca,
-                          const cJSON *rb, const cJSON *cb)
+/* Prints the line of a case whose outcome differs between runs a and
+ * b, named by their targets ("on") or files ("in"): both outcomes,
+ * then b's message, else a's. */
+static void print_differs(const char *word, const char *a,
+                          const cJSON *ca, const char *b, const cJSON *cb)
 {
   const char *msg = *member(cb, "message") ? member(cb, "message")
                                            : member(ca, "message");
 
-  printf("DIFFERS %s: %s on %s, %s on %s", member(ca, "id"),
-         member(ca, "outcome"), target_of(ra), member(cb, "outcome"),
-         target_of(rb));
+  printf("DIFFERS %s: %s %s %s, %s %s %s", member(ca, "id"),
+         member(ca, "outcome"), word, a, member(cb, "outcome"), word, b);
   if (*msg) {
     fputs(": ", stdout);
     print_safe(msg);
@@ -158,7 +158,8 @@ int cf_compare(const char *a, const char *b)
   const cJSON *ca = load_cases(a, &ra), *cb = ca ? load_cases(b, &rb)
                                                  : NULL;
   const cJSON *c, *other;
-  size_t compared = 0, differ = 0;
+  const char *label_a, *label_b, *word = "on";
+  size_t compared = 0, differ = 0, only;
 
   if (!ca || !cb) {
     cJSON_Delete(ra);
@@ -166,17 +167,27 @@ int cf_compare(const char *a, const char *b)
     return 2;
   }
   check_vector_sets(ra, rb);
+  label_a = target_of(ra);
+  label_b = target_of(rb);
+  if (strcmp(label_a, label_b) == 0) {
+    label_a = a;
+    label_b = b;
+    word = "in";
+  }
   cJSON_ArrayForEach(c, ca) {
     other = find_case(cb, member(c, "id"));
     compared += other != NULL;
     if (other && strcmp(member(c, "outcome"), member(other, "outcome"))) {
-      print_differs(ra, c, rb, other);
+      print_differs(word, label_a, c, label_b, other);
       differ++;
     }
   }
-  differ += print_only(ca, cb, a) + print_only(cb, ca, b);
-  printf("%zu cases compared, %zu differ\n", compared, differ);
+  only = print_only(ca, cb, a) + print_only(cb, ca, b);
+  printf("%zu cases compared, %zu differ", compared, differ);
+  if (only)
+    printf(", %zu in one run only", only);
+  printf("\n");
   cJSON_Delete(ra);
   cJSON_Delete(rb);
-  return differ ? 1 : 0;
+  return differ || only ? 1 : 0;
 }

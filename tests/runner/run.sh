@@ -482,6 +482,37 @@ control character 0x1B'
   check "control capture: no control character reaches the output" $?
 }
 
+# --compare: the same run twice does not differ; a case with another
+# outcome is named with both, by file when the targets are the same; a
+# case in one run only is counted apart; either exits 1.
+test_compare() {
+  local a=$work/compare-a.json b=$work/compare-b.json
+  run "$here/pass"
+  cp "$work/reports/results.json" "$a"
+  run "$here/pass"
+  "$conform" --compare "$a" "$work/reports/results.json" >"$work/out" \
+    2>"$work/err"
+  check "compare: the same run: exit status 0 (got $?)" \
+    "$(last_line "$work/out" "6 cases compared, 0 differ"; echo $?)"
+  run "$here/pass" --skip pass-list
+  cp "$work/reports/results.json" "$b"
+  "$conform" --compare "$a" "$b" >"$work/out" 2>"$work/err"
+  rc=$?
+  check "compare: a differing case: exit status 1 (got $rc)" \
+    "$(status_is 1; echo $?)"
+  has_line "$work/out" "DIFFERS pass-list: PASS in $a, SKIPPED in $b: \
+skipped by --skip"
+  check "compare: the differing case, named by file" $?
+  run "$here/pass" --id pass-list
+  "$conform" --compare "$a" "$work/reports/results.json" >"$work/out" \
+    2>"$work/err"
+  rc=$?
+  last_line "$work/out" "1 cases compared, 0 differ, 5 in one run only"
+  check "compare: cases in one run only are counted apart" $?
+  check "compare: one run only: exit status 1 (got $rc)" \
+    "$(status_is 1; echo $?)"
+}
+
 if [ ! -x "$conform" ]; then
   echo "runner: $conform is not built; run make first" >&2
   exit 2
@@ -497,6 +528,7 @@ test_sign_options
 test_probe
 test_own_store
 test_bad_url
+test_compare
 test_report_dir
 test_full_output
 test_control_capture
