@@ -128,6 +128,33 @@ char *buf_take(buf *b)
   return s;
 }
 
+void buf_copy_out(const buf *b, char *out, size_t n)
+{
+  const char *s = buf_str(b) ? buf_str(b) : "out of memory";
+  size_t len = strlen(s), cut = len < n ? len : n - 1;
+
+  while (cut < len && cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+    cut--;
+  memcpy(out, s, cut);
+  out[cut] = '\0';
+}
+
+/* 1 when the n-byte UTF-8 sequence p (n > 1) is a character a display
+ * must not show as it is: a C1 control, or one that reorders text or
+ * breaks a line (U+061C, U+200E, U+200F, U+2028 to U+202E, U+2066 to
+ * U+2069). */
+static int display_control(const unsigned char *p, size_t n)
+{
+  if (n == 2)
+    return (p[0] == 0xC2 && p[1] < 0xA0) ||
+           (p[0] == 0xD8 && p[1] == 0x9C);
+  if (n != 3 || p[0] != 0xE2)
+    return 0;
+  return (p[1] == 0x80 && (p[2] == 0x8E || p[2] == 0x8F ||
+                           (p[2] >= 0xA8 && p[2] <= 0xAE))) ||
+         (p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9);
+}
+
 /* Appends one byte escaped for display when it must be. */
 static void add_escaped_byte(buf *b, unsigned char c, int quoted)
 {
@@ -145,7 +172,8 @@ static void add_escaped_byte(buf *b, unsigned char c, int quoted)
     buf_addc(b, (char)c);
 }
 
-/* Appends up to len bytes of s, escaped; valid multi-byte UTF-8 kept. */
+/* Appends up to len bytes of s, escaped; valid multi-byte UTF-8 kept
+ * but for what display_control names. */
 static void add_display(buf *b, const char *s, size_t len, int quoted)
 {
   const unsigned char *p = (const unsigned char *)s;
@@ -153,7 +181,7 @@ static void add_display(buf *b, const char *s, size_t len, int quoted)
 
   while (i < len) {
     n = p[i] >= 0x80 ? utf8_seq(p + i, len - i) : 0;
-    if (n > 1 && (p[i] != 0xC2 || p[i + 1] >= 0xA0)) {
+    if (n > 1 && !display_control(p + i, n)) {
       buf_add(b, p + i, n);
       i += n;
       continue;

@@ -45,9 +45,17 @@ const char *buf_str(const buf *b);
  * and empties the buffer. Returns NULL (and frees) when it failed. */
 char *buf_take(buf *b);
 
+/* Copies the content into out (n > 0 bytes) as a C string, cut at a
+ * character boundary when it does not fit; "out of memory" when the
+ * buffer failed. Can't fail. */
+void buf_copy_out(const buf *b, char *out, size_t n);
+
 /* Appends s as a double-quoted display string: quotes, backslashes and
  * control characters escaped, invalid UTF-8 bytes shown as \xNN, and
- * more than max bytes of s cut with "..." after the closing quote. */
+ * more than max bytes of s cut with "..." after the closing quote. The
+ * characters that reorder or break a line on a terminal (C1 controls,
+ * bidirectional marks, overrides and isolates, U+2028, U+2029) count
+ * as control characters, their bytes shown as \xNN. */
 void buf_add_quoted(buf *b, const char *s, size_t len, size_t max);
 
 /* Appends s for a one-line message without quotes: control characters

@@ -82,15 +82,21 @@ static const cJSON *find_case(const cJSON *cases, const char *id)
   return NULL;
 }
 
-/* Prints s on one line, control characters escaped. */
-static void print_safe(const char *s)
+/* Prints s to f on one line, control characters escaped. */
+static void print_safe_to(FILE *f, const char *s)
 {
   buf b;
 
   buf_init(&b);
   buf_add_safe(&b, s, strlen(s));
-  fputs(buf_failed(&b) ? "?" : buf_str(&b), stdout);
+  fputs(buf_failed(&b) ? "?" : buf_str(&b), f);
   buf_free(&b);
+}
+
+/* Prints s on standard output as print_safe_to does. */
+static void print_safe(const char *s)
+{
+  print_safe_to(stdout, s);
 }
 
 /* The target a run was made on, from the header of its results. */
@@ -109,8 +115,16 @@ static void print_differs(const char *word, const char *a,
   const char *msg = *member(cb, "message") ? member(cb, "message")
                                            : member(ca, "message");
 
-  printf("DIFFERS %s: %s %s %s, %s %s %s", member(ca, "id"),
-         member(ca, "outcome"), word, a, member(cb, "outcome"), word, b);
+  fputs("DIFFERS ", stdout);
+  print_safe(member(ca, "id"));
+  fputs(": ", stdout);
+  print_safe(member(ca, "outcome"));
+  printf(" %s ", word);
+  print_safe(a);
+  fputs(", ", stdout);
+  print_safe(member(cb, "outcome"));
+  printf(" %s ", word);
+  print_safe(b);
   if (*msg) {
     fputs(": ", stdout);
     print_safe(msg);
@@ -128,8 +142,13 @@ static size_t print_only(const cJSON *in, const cJSON *other,
   cJSON_ArrayForEach(c, in) {
     if (find_case(other, member(c, "id")))
       continue;
-    printf("ONLY %s: %s in %s\n", member(c, "id"), member(c, "outcome"),
-           path);
+    fputs("ONLY ", stdout);
+    print_safe(member(c, "id"));
+    fputs(": ", stdout);
+    print_safe(member(c, "outcome"));
+    fputs(" in ", stdout);
+    print_safe(path);
+    fputs("\n", stdout);
     n++;
   }
   return n;
@@ -147,9 +166,14 @@ static void check_vector_sets(const cJSON *ra, const cJSON *rb)
                                                            "vectorSet"),
                           "sha256");
 
-  if (strcmp(sa, sb) != 0)
-    fprintf(stderr, "conform: warning: the runs used different vector "
-            "sets (%s, %s); cases are matched by id\n", sa, sb);
+  if (strcmp(sa, sb) == 0)
+    return;
+  fputs("conform: warning: the runs used different vector sets (",
+        stderr);
+  print_safe_to(stderr, sa);
+  fputs(", ", stderr);
+  print_safe_to(stderr, sb);
+  fputs("); cases are matched by id\n", stderr);
 }
 
 int cf_compare(const char *a, const char *b)

@@ -37,6 +37,11 @@ void expect_error_type(const cf_response *rs, const cJSON *body, char *out,
     len -= (size_t)(hash + 1 - raw);
     raw = hash + 1;
   }
+  if (len >= n) {
+    len = n - 1;
+    while (len > 0 && ((unsigned char)raw[len] & 0xC0) == 0x80)
+      len--;
+  }
   snprintf(out, n, "%.*s", (int)len, raw);
 }
 

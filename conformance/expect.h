@@ -21,8 +21,9 @@
 
 /* Writes the error type of a response into out (n bytes; "" when there
  * is none): the X-Amzn-ErrorType header, else the __type or code
- * member of the body, cut before the first ':' and after the first '#'.
- * body is the parsed response body or NULL. */
+ * member of the body, cut before the first ':' and after the first '#',
+ * and at a character boundary when longer than out holds. body is the
+ * parsed response body or NULL. */
 void expect_error_type(const cf_response *rs, const cJSON *body, char *out,
                        size_t n);
 

@@ -49,6 +49,7 @@ typedef struct options {
   strings ids;
   strings tags;
   strings skips;
+  strings rerun;                /* the arguments a rerun keeps */
   const char *level;
   int list;
   int check;
@@ -140,11 +141,28 @@ static const char exit_text[] =
     "vector error, or reports or output that cannot be written, 3 the\n"
     "target could not be reached.\n";
 
+/* Prints s on standard error, control characters escaped: it may hold
+ * what the command line gave. */
+static void error_safe(const char *s)
+{
+  buf b;
+
+  buf_init(&b);
+  buf_add_safe(&b, s, strlen(s));
+  fputs(buf_failed(&b) ? "?" : buf_str(&b), stderr);
+  buf_free(&b);
+}
+
 /* Prints a usage error. Returns EXIT_USAGE. */
 static int usage_error(const char *what, const char *arg)
 {
-  fprintf(stderr, "conform: %s%s%s; see conform --help\n", what,
-          arg ? ": " : "", arg ? arg : "");
+  fputs("conform: ", stderr);
+  error_safe(what);
+  if (arg) {
+    fputs(": ", stderr);
+    error_safe(arg);
+  }
+  fputs("; see conform --help\n", stderr);
   return EXIT_USAGE;
 }
 
@@ -152,7 +170,9 @@ static int usage_error(const char *what, const char *arg)
  * EXIT_USAGE. */
 static int unknown_tag(const char *tag)
 {
-  fprintf(stderr, "conform: unknown tag: %s; the tags are", tag);
+  fputs("conform: unknown tag: ", stderr);
+  error_safe(tag);
+  fputs("; the tags are", stderr);
   for (size_t i = 0; cf_tags[i]; i++)
     fprintf(stderr, "%s %s", i ? "," : "", cf_tags[i]);
   fprintf(stderr, " (vectors/README.md says what each means)\n");
@@ -317,16 +337,30 @@ static int find_option(const char *arg)
   return -1;
 }
 
+/* Keeps the n words of one option for the rerun line, unless the
+ * option selects cases or shapes only how the run goes. */
+static void keep_for_rerun(options *o, enum opt_kind kind, char **words,
+                           int n)
+{
+  if (kind == OPT_ID || kind == OPT_TAG || kind == OPT_LEVEL ||
+      kind == OPT_SKIP || kind == OPT_JOBS || kind == OPT_QUIET ||
+      kind == OPT_STRICT)
+    return;
+  for (int i = 0; i < n; i++)
+    o->rerun.v[o->rerun.count++] = words[i];
+}
+
 /* Reads the command line into o. Returns 0, or EXIT_USAGE after
  * saying why. */
 static int parse_args(int argc, char **argv, options *o)
 {
   const char *arg, *value;
-  int k;
+  int k, from;
 
   for (int i = 1; i < argc; i++) {
     arg = strcmp(argv[i], "-h") == 0 ? "--help" : argv[i];
     k = strncmp(arg, "--", 2) == 0 ? find_option(arg) : -2;
+    from = i;
     if (k == -2)
       return usage_error("unexpected argument", arg);
     if (k < 0)
@@ -343,6 +377,7 @@ static int parse_args(int argc, char **argv, options *o)
     if (apply_option(o, option_table[k].kind, option_table[k].name,
                      value))
       return EXIT_USAGE;
+    keep_for_rerun(o, option_table[k].kind, argv + from, i + 1 - from);
   }
   return 0;
 }
@@ -365,7 +400,8 @@ static int options_init(options *o, int argc)
   o->skips.v = calloc((size_t)argc, sizeof *o->skips.v);
   if (cf_target_options_init(&o->settings, (size_t)argc) < 0)
     return -1;
-  return o->ids.v && o->tags.v && o->skips.v ? 0 : -1;
+  o->rerun.v = calloc((size_t)argc, sizeof *o->rerun.v);
+  return o->ids.v && o->tags.v && o->skips.v && o->rerun.v ? 0 : -1;
 }
 
 /* Frees what options_init allocated. */
@@ -374,6 +410,7 @@ static void options_free(options *o)
   free(o->ids.v);
   free(o->tags.v);
   free(o->skips.v);
+  free(o->rerun.v);
   cf_target_options_free(&o->settings);
 }
 
@@ -427,16 +464,44 @@ static size_t select_cases(const options *o, const cf_suite *s,
   return n;
 }
 
-/* Prints how to run the first case that did not pass on its own, for
- * a target that does not show a command with each failure. */
-static void print_rerun(const options *o, const char *prog,
-                        const cf_target *t, const cf_entry *e, size_t n)
+/* Prints word for a POSIX shell: as it is when it holds only safe
+ * characters, else in single quotes. */
+static void print_shell_word(const char *word)
 {
-  for (size_t i = 0; !t->reproduce && i < n; i++) {
+  if (*word && !word[strspn(word, "abcdefghijklmnopqrstuvwxyz"
+                            "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                            "@%+=:,./_-")]) {
+    fputs(word, stdout);
+    return;
+  }
+  putchar('\'');
+  for (; *word; word++) {
+    if (*word == '\'')
+      fputs("'\\''", stdout);
+    else
+      putchar(*word);
+  }
+  putchar('\'');
+}
+
+/* Prints the command that runs the first case that did not pass on its
+ * own: this run's arguments, but those that select cases or shape the
+ * run, then --id. */
+static void print_rerun(const options *o, const char *prog,
+                        const cf_entry *e, size_t n)
+{
+  for (size_t i = 0; i < n; i++) {
     if (e[i].result.outcome != CF_FAIL && e[i].result.outcome != CF_ERROR)
       continue;
-    printf("rerun one: %s --target %s --vectors %s --id %s\n", prog,
-           o->target, o->vectors, e[i].c->id);
+    fputs("rerun one: ", stdout);
+    print_shell_word(prog);
+    for (size_t k = 0; k < o->rerun.count; k++) {
+      putchar(' ');
+      print_shell_word(o->rerun.v[k]);
+    }
+    fputs(" --id ", stdout);
+    print_shell_word(e[i].c->id);
+    putchar('\n');
     return;
   }
 }
@@ -542,22 +607,41 @@ static int run_status(const options *o, const cf_counts *k)
   return EXIT_PASS;
 }
 
+/* The status of the last response among exchanges, or 0. */
+static int last_status(const cJSON *exchanges)
+{
+  const cJSON *x, *rs;
+  int status = 0;
+
+  cJSON_ArrayForEach(x, exchanges) {
+    rs = cJSON_GetObjectItemCaseSensitive(x, "response");
+    if (rs)
+      status = cJSON_GetObjectItemCaseSensitive(rs, "status")->valueint;
+  }
+  return status;
+}
+
 /* Says on stderr, when half or more of the cases that shape a
- * signature failed in a signed run, that a target which checks no
- * signature needs --no-auth. */
+ * signature failed in a signed run because the target accepted what
+ * they expect refused (a 2xx), that a target which checks no signature
+ * needs --no-auth. */
 static void hint_no_auth(const signing *g, const cf_entry *e, size_t n)
 {
-  size_t shaped = 0, failed = 0;
+  size_t shaped = 0, accepted = 0;
+  int status;
 
   for (size_t i = 0; i < n; i++) {
     shaped += e[i].c->signs;
-    failed += e[i].c->signs && e[i].result.outcome == CF_FAIL;
+    status = last_status(e[i].result.exchanges);
+    accepted += e[i].c->signs && e[i].result.outcome == CF_FAIL &&
+                status >= 200 && status < 300;
   }
-  if (g->signer.count == 0 || failed == 0 || failed * 2 < shaped)
+  if (g->signer.count == 0 || accepted == 0 || accepted * 2 < shaped)
     return;
   fprintf(stderr, "conform: %zu of the %zu cases about signatures "
-          "failed; if the target checks no signature, run with --no-auth "
-          "(they are then not verified)\n", failed, shaped);
+          "failed as the target accepted what they expect refused; if it "
+          "checks no signature, run with --no-auth (they are then not "
+          "verified)\n", accepted, shaped);
 }
 
 /* Runs the selected entries on the targets t of the workers, writes
@@ -588,7 +672,7 @@ static int run_selection(const options *o, const char *prog,
   info.suite = s;
   now_iso(info.started);
   info.counts = cf_run_jobs(t, (size_t)o->jobs, e, n, o->quiet);
-  print_rerun(o, prog, t[0], e, n);
+  print_rerun(o, prog, e, n);
   hint_no_auth(g, e, n);
   status = run_status(o, &info.counts);
   if (cf_report_write(o->report_dir, &info, e, n, err, sizeof err) < 0) {

@@ -622,7 +622,8 @@ static int unverifiable(const cf_run_env *env, const cf_case *c, buf *why)
 
 /* Before a case that lists every open upload of its store, on a target
  * whose cases share stores: PASS when the store holds none, else NOT
- * VERIFIED, or ERROR when the check had no answer; the reason in why. */
+ * VERIFIED, or ERROR when the check had no answer (the target marked
+ * unreachable when it is out of reach); the reason in why. */
 static cf_outcome store_ready(run_ctx *x)
 {
   const char *store = vars_get(&x->vs, "store", strlen("store"));
@@ -636,7 +637,26 @@ static cf_outcome store_ready(run_ctx *x)
     buf_adds(&x->why, "no answer to the check that the store holds no "
              "open upload: ");
   buf_adds(&x->why, why);
+  x->r->unreachable = rc == -2;
   return rc < 0 ? CF_ERROR : CF_NOT_VERIFIED;
+}
+
+/* Aborts the uploads the case opened. Returns o, or ERROR, the target
+ * marked unreachable, when an abort found it out of reach: every
+ * later case would wait out --timeout on its own. */
+static cf_outcome abort_opened(run_ctx *x, cf_outcome o)
+{
+  char err[256] = "";
+
+  if (cf_opened_abort(&x->opened, x->t, x->env->signer, x->r->exchanges,
+                      err, sizeof err) == 0)
+    return o;
+  buf_adds(&x->why, o == CF_PASS ? "" : "; then ");
+  buf_adds(&x->why, "no answer to the abort of an upload the case "
+           "opened: ");
+  buf_add_safe(&x->why, err, strlen(err));
+  x->r->unreachable = 1;
+  return CF_ERROR;
 }
 
 /* Milliseconds since start. */
@@ -692,7 +712,7 @@ void cf_run_case(cf_target *t, const cf_case *c, cf_result *r)
   if (c->controls && !r->unreachable)
     o = reset_controls(&x, o);
   if (!r->unreachable)
-    cf_opened_abort(&x.opened, t, env->signer, r->exchanges);
+    o = abort_opened(&x, o);
   t->end_case(t);
 
 out:
@@ -708,16 +728,17 @@ out:
  * its status, and its error type and message when it has them. */
 static void say_probe_answer(const cf_response *rs, char *why, size_t n)
 {
-  const char *type = cf_response_header(rs, "X-Amzn-ErrorType");
   cJSON *body = cJSON_ParseWithLength((const char *)rs->body,
                                       rs->body_len);
   const cJSON *m = cJSON_GetObjectItemCaseSensitive(body, "message");
+  char type[128];
   buf b;
 
+  expect_error_type(rs, body, type, sizeof type);
   buf_init(&b);
   buf_addf(&b, "the probe POST %s {} was answered %d", CONTROL_PATH,
            rs->status);
-  if (type) {
+  if (*type) {
     buf_addc(&b, ' ');
     buf_add_safe(&b, type, strlen(type));
   }
@@ -726,7 +747,7 @@ static void say_probe_answer(const cf_response *rs, char *why, size_t n)
     buf_add_quoted(&b, m->valuestring, strlen(m->valuestring), 120);
     buf_addc(&b, ')');
   }
-  snprintf(why, n, "%s", buf_str(&b) ? buf_str(&b) : "out of memory");
+  buf_copy_out(&b, why, n);
   buf_free(&b);
   cJSON_Delete(body);
 }

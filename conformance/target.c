@@ -4,6 +4,8 @@
  */
 #include "target.h"
 
+#include "codec.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -185,12 +187,31 @@ static int set_text(const char **slot, const char *name, const char *value,
   return 0;
 }
 
-/* Adds a --store. Returns 0 or -1 (an empty id). */
+/* Stores an id option: a text, as set_text takes it, that is UTF-8
+ * without control characters, since it goes into paths, reports and
+ * the lines the runner prints. Returns 0 or -1. */
+static int set_id(const char **slot, const char *name, const char *value,
+                  char *err, size_t errlen)
+{
+  const char *p = value ? value : "";
+
+  while (*p && (unsigned char)*p >= 0x20 && *p != 0x7F)
+    p++;
+  if (*p || (value && !utf8_text((const unsigned char *)value,
+                                 strlen(value)))) {
+    snprintf(err, errlen, "--%s takes UTF-8 text without control "
+             "characters", name);
+    return -1;
+  }
+  return set_text(slot, name, value, err, errlen);
+}
+
+/* Adds a --store. Returns 0 or -1 (an id set_id refuses). */
 static int add_store(cf_target_options *o, const char *value, char *err,
                      size_t errlen)
 {
-  if (set_text(&o->stores[o->store_count], "store", value, err,
-               errlen) < 0)
+  if (set_id(&o->stores[o->store_count], "store", value, err,
+             errlen) < 0)
     return -1;
   o->store_count++;
   return 0;
@@ -204,9 +225,9 @@ static int apply_text(cf_target_options *o, const char *name,
   if (strcmp(name, "store") == 0)
     return add_store(o, value, err, errlen);
   if (strcmp(name, "missing-store") == 0)
-    return set_text(&o->missing_store, name, value, err, errlen);
+    return set_id(&o->missing_store, name, value, err, errlen);
   if (strcmp(name, "missing-upload") == 0)
-    return set_text(&o->missing_upload, name, value, err, errlen);
+    return set_id(&o->missing_upload, name, value, err, errlen);
   if (strcmp(name, "timeout") == 0)
     return parse_timeout(o, value, err, errlen);
   if (strcmp(name, "cacert") == 0)

@@ -5,6 +5,7 @@
 #include "tidy.h"
 
 #include "buf.h"
+#include "json_gate.h"
 #include "request.h"
 
 #include <stdio.h>
@@ -26,20 +27,44 @@ static int is_create(const char *method, const char *path)
          !memchr(path + prefix, '/', n - prefix - suffix);
 }
 
-/* The uploadId string of a JSON body as a new string, or NULL. */
+/* 1 when id can stand as one segment of a path, as the case's own
+ * requests carry it: 1 to 128 bytes, no space or control character,
+ * nothing a URL reads apart ('/', '?', '#', '%'), and not a dot
+ * segment, which would make the abort name another resource. */
+static int path_segment(const char *id)
+{
+  size_t n = strlen(id);
+
+  if (n == 0 || n > 128 || strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
+    return 0;
+  for (; *id; id++)
+    if ((unsigned char)*id <= 0x20 || *id == 0x7F || strchr("/?#%", *id))
+      return 0;
+  return 1;
+}
+
+/* The uploadId of a JSON body, as the captures of a case read it (the
+ * strict gate; a string, or a number written as a plain integer), as
+ * a new string; NULL when there is none that path_segment admits. */
 static char *upload_id(const cf_response *rs)
 {
-  cJSON *body = cJSON_ParseWithLength((const char *)rs->body,
-                                      rs->body_len);
+  char fault[160];
+  cJSON *body = rs->body_len ? jg_parse(rs->body, rs->body_len, fault,
+                                        sizeof fault, NULL)
+                             : NULL;
   const cJSON *id = cJSON_GetObjectItemCaseSensitive(body, "uploadId");
-  char *text = NULL;
+  const char *text = NULL;
+  char *copy = NULL;
 
-  if (cJSON_IsString(id) && *id->valuestring &&
-      !strpbrk(id->valuestring, "/?#%") &&
-      strlen(id->valuestring) <= 128)
-    text = strdup(id->valuestring);
+  if (cJSON_IsString(id))
+    text = id->valuestring;
+  else if (cJSON_IsNumber(id) && id->valuestring &&
+           id->valuestring[strspn(id->valuestring, "0123456789")] == '\0')
+    text = id->valuestring;
+  if (text && path_segment(text))
+    copy = strdup(text);
   cJSON_Delete(body);
-  return text;
+  return copy;
 }
 
 int cf_opened_note(cf_opened *o, const cf_request *rq,
@@ -69,7 +94,8 @@ int cf_opened_note(cf_opened *o, const cf_request *rq,
 
 /* Sends method path?query (body "{}" when json) to t, signed by s, and
  * records it in exchanges as name with "tidy": true. Returns 0 with the
- * answer in rs, or -1 with the reason in err. */
+ * answer in rs; -1, or -2 when the target is out of reach (target.h),
+ * with the reason in err. */
 static int tidy_exchange(cf_target *t, const cf_signer *s,
                          const char *name, const char *method,
                          const char *path, const char *query, int json,
@@ -94,7 +120,7 @@ static int tidy_exchange(cf_target *t, const cf_signer *s,
   if (cf_sign(s, NULL, t->host, t->path_prefix, &b, err, errlen) != 0)
     goto out;
   cf_built_view(&b, &rq);
-  rc = t->exchange(t, &rq, rs, err, errlen) < 0 ? -1 : 0;
+  rc = t->exchange(t, &rq, rs, err, errlen);
   if (!cJSON_AddStringToObject(rec, "name", name) ||
       !cJSON_AddTrueToObject(rec, "tidy") ||
       !cJSON_AddStringToObject(rec, "method", method) ||
@@ -111,20 +137,19 @@ out:
   return rc;
 }
 
-void cf_opened_abort(const cf_opened *o, cf_target *t, const cf_signer *s,
-                     cJSON *exchanges)
+int cf_opened_abort(const cf_opened *o, cf_target *t, const cf_signer *s,
+                    cJSON *exchanges, char *why, size_t whylen)
 {
   cf_response rs;
-  char err[256];
   int rc = 0;
 
   for (size_t i = 0; rc == 0 && i < o->count; i++) {
     memset(&rs, 0, sizeof rs);
     rc = tidy_exchange(t, s, "abort an upload the case opened", "DELETE",
-                       o->paths[i], NULL, 0, exchanges, &rs, err,
-                       sizeof err);
+                       o->paths[i], NULL, 0, exchanges, &rs, why, whylen);
     cf_response_free(&rs);
   }
+  return rc == -2 ? -2 : 0;
 }
 
 void cf_opened_free(cf_opened *o)
@@ -141,30 +166,36 @@ int cf_store_busy(cf_target *t, const cf_signer *s, const char *store,
   cf_response rs = {0};
   cJSON *body = NULL;
   const cJSON *uploads;
-  buf path;
+  buf path, reason;
   int rc = -1;
 
   buf_init(&path);
+  buf_init(&reason);
   buf_addf(&path, STORE_PREFIX "%s/uploads", store);
   if (!buf_str(&path)) {
     snprintf(why, whylen, "out of memory");
     goto out;
   }
-  if (tidy_exchange(t, s, "check that the store holds no open upload",
-                    "POST", buf_str(&path), "maxResults=1", 1, exchanges,
-                    &rs, why, whylen) < 0)
+  rc = tidy_exchange(t, s, "check that the store holds no open upload",
+                     "POST", buf_str(&path), "maxResults=1", 1, exchanges,
+                     &rs, why, whylen);
+  if (rc < 0)
     goto out;
   body = cJSON_ParseWithLength((const char *)rs.body, rs.body_len);
   uploads = cJSON_GetObjectItemCaseSensitive(body, "uploads");
-  rc = rs.status == 200 && cJSON_GetArraySize(uploads) > 0;
-  if (rc)
-    snprintf(why, whylen, "the case lists every open upload of its "
-             "store, and store %s already holds some that it did not "
-             "open: give the run an empty store (--store)", store);
+  rc = rs.status == 200 && cJSON_IsArray(uploads) &&
+       cJSON_GetArraySize(uploads) > 0;
+  if (rc) {
+    buf_addf(&reason, "the case lists every open upload of its store, "
+             "and store %s already holds some that it did not open: "
+             "give the run an empty store (--store)", store);
+    buf_copy_out(&reason, why, whylen);
+  }
 
 out:
   cJSON_Delete(body);
   cf_response_free(&rs);
   buf_free(&path);
+  buf_free(&reason);
   return rc;
 }

@@ -32,9 +32,11 @@ int cf_opened_note(cf_opened *o, const cf_request *rq,
 
 /* Aborts every upload of o on t, signed by s, recording each exchange
  * in exchanges; an upload already completed or gone answers an error,
- * which is recorded and changes nothing. Stops at a transport error. */
-void cf_opened_abort(const cf_opened *o, cf_target *t, const cf_signer *s,
-                     cJSON *exchanges);
+ * which is recorded and changes nothing. Stops at a transport error.
+ * Returns 0, or -2 when an abort found the target out of reach
+ * (target.h), with the reason in why. */
+int cf_opened_abort(const cf_opened *o, cf_target *t, const cf_signer *s,
+                    cJSON *exchanges, char *why, size_t whylen);
 
 /* Frees what o holds and zeroes it. */
 void cf_opened_free(cf_opened *o);
@@ -42,7 +44,8 @@ void cf_opened_free(cf_opened *o);
 /* Asks t for one open upload of store, signed by s, recording the
  * exchange in exchanges. Returns 0 when the answer lists none (or is
  * not a list: the case then judges the target), 1 when it lists one,
- * with the reason in why, or -1 when no answer came, with it in why. */
+ * with the reason in why, or -1 when no answer came (-2: the target is
+ * out of reach, target.h), with it in why. */
 int cf_store_busy(cf_target *t, const cf_signer *s, const char *store,
                   cJSON *exchanges, char *why, size_t whylen);
 

@@ -186,9 +186,13 @@ test_fail() {
     has_line "$work/out" "$line"
     check "fail: prints: $line" $?
   done <"$here/fail/expected"
-  has_line "$work/out" "rerun one: $conform --target builtin --vectors \
-$here/fail --id fail-status"
-  check "fail: the rerun line" $?
+  has_line "$work/out" "rerun one: $conform --vectors $here/fail \
+--requirements $reqs --report-dir $work/reports --id fail-status"
+  check "fail: the rerun line keeps the arguments that do not select" $?
+  run "$here/fail" --id 'fail-*' --jobs 2 --strict
+  has_line "$work/out" "rerun one: $conform --vectors $here/fail \
+--requirements $reqs --report-dir $work/reports --id fail-status"
+  check "fail: the rerun line drops --id, --jobs, --strict, --quiet" $?
   has_text "$work/reports/traceability.md" ", fail-excludes, \
 fail-distinct, fail-message | 10 failed |"
   check "fail: traceability counts the failures" $?
@@ -386,8 +390,9 @@ give the run an empty store (--store)"
   run "$here/own" --endpoint "http://127.0.0.1:$port" --no-auth
   cp "$work/out" "$work/own-out"
   run "$here/auth" --endpoint "http://127.0.0.1:$port" --no-controls
-  has_text "$work/err" "cases about signatures failed; if the target \
-checks no signature, run with --no-auth"
+  has_text "$work/err" "cases about signatures failed as the target \
+accepted what they expect refused; if it checks no signature, run with \
+--no-auth"
   check "no-auth hint: a target that checks no signature is named" $?
   mv "$work/own-out" "$work/out"
   stop_server
@@ -513,6 +518,133 @@ skipped by --skip"
     "$(status_is 1; echo $?)"
 }
 
+# Starts tests/runner/hostile.py in mode $1: $server, $port, and the
+# requests it gets in $work/hostile.log. Returns 0 once it listens.
+start_hostile() {
+  rm -f "$work/hostile-port" "$work/hostile.log"
+  /usr/bin/python3 "$here/hostile.py" "$work/hostile-port" \
+    "$work/hostile.log" "$1" >/dev/null 2>&1 &
+  server=$!
+  local tries=0
+  while [ ! -s "$work/hostile-port" ] && [ $tries -lt 100 ]; do
+    sleep 0.1
+    tries=$((tries + 1))
+  done
+  port=$(cat "$work/hostile-port" 2>/dev/null)
+  [ -n "$port" ]
+}
+
+# 0 when file $1 is UTF-8 text, and JSON when $2 is "json".
+valid_text() {
+  /usr/bin/python3 -c 'import json, sys
+text = open(sys.argv[1], "rb").read().decode("utf-8")
+if sys.argv[2] == "json":
+    json.loads(text)' "$1" "$2" 2>/dev/null
+}
+
+# Runs the own/ cases, or those of $2..., on hostile.py in mode $1,
+# unsigned; the result as run leaves it.
+run_hostile() {
+  local mode=$1
+  shift
+  start_hostile "$mode"
+  run "${dir:-$here/own}" --endpoint "http://127.0.0.1:$port" --no-auth \
+    "$@"
+  stop_server
+}
+
+# An uploadId that would not name the upload it came with, as one
+# path segment, is not aborted: "..", bytes that are not UTF-8 (and the
+# report stays UTF-8 JSON), an escaped NUL (no abort of what comes
+# before it); one given as a number is aborted as the case would use it.
+test_hostile_ids() {
+  local mode
+  for mode in id-dotdot id-badutf id-nul; do
+    run_hostile "$mode" --id own-any
+    check "$mode: the case passes (got $rc)" "$(status_is 0; echo $?)"
+    ! grep -q '^DELETE' "$work/hostile.log"
+    check "$mode: no abort is sent" $?
+    valid_text "$work/reports/results.json" json
+    check "$mode: results.json is UTF-8 JSON" $?
+  done
+  run_hostile id-number --id own-any
+  has_line "$work/hostile.log" \
+    "DELETE /sequencestore/0123456789/upload/1234567890/abort"
+  check "id-number: the upload is aborted" $?
+}
+
+# A target that never answers the abort after a case is out of reach:
+# the case is an ERROR, no later case starts, the run exits 3.
+test_hostile_abort() {
+  run_hostile abort-hang --timeout 1
+  check "abort-hang: exit status 3 (got $rc)" "$(status_is 3; echo $?)"
+  has_text "$work/out" "ERROR own-create: A Create that needs a store of \
+its own [T-OK]: no answer to the abort of an upload the case opened: "
+  check "abort-hang: the case is an ERROR, saying why" $?
+  has_text "$work/out" "ERROR own-any: A Create on any store [T-OK]: not \
+run: an earlier case found the target unreachable"
+  check "abort-hang: the next case does not start" $?
+}
+
+# The check of a store: "uploads" that is not an array lists nothing;
+# the reason a store with an open upload gives is cut whole characters
+# at a time, however long the store id (results.json stays UTF-8).
+test_hostile_list() {
+  local store
+  run_hostile list-object
+  last_line "$work/out" "2 passed, 0 failed"
+  check "list-object: both cases run and pass" $?
+  store=x$(printf '\303\251%.0s' $(seq 200))
+  run_hostile list-busy --store "$store"
+  grep -q '^1 not verified: the case lists every open upload' "$work/out"
+  check "list-busy: the case is not verified" $?
+  valid_text "$work/reports/results.json" json
+  check "list-busy: results.json is UTF-8 JSON" $?
+}
+
+# What a target answers reaches the output escaped: a long error type
+# of the probe is cut whole characters at a time (stderr and
+# results.json stay UTF-8), a message with U+202E and ESC is escaped.
+test_hostile_answers() {
+  dir=$here/auth run_hostile probe-long
+  valid_text "$work/err" text
+  check "probe-long: stderr is UTF-8" $?
+  valid_text "$work/reports/results.json" json
+  check "probe-long: results.json is UTF-8 JSON" $?
+  run_hostile message-bidi --id own-any
+  has_text "$work/out" 'got 400 ValidationException (message "ok '\
+'\xE2\x80\xAE kO \x1B[2J")'
+  check "message-bidi: the message is shown escaped" $?
+  ! grep -q "$(printf '\342\200\256\|\033')" "$work/out"
+  check "message-bidi: no U+202E or ESC reaches the output" $?
+}
+
+# What the command line or a results.json gives reaches stderr and
+# stdout escaped; a store id with a control character is refused.
+test_hostile_inputs() {
+  local a=$work/hostile-a.json b=$work/hostile-b.json
+  run "$here/pass" --tag "$(printf 'x\033[2J')"
+  has_text "$work/err" 'conform: unknown tag: x\x1B[2J; the tags are'
+  check "unknown tag: shown escaped" $?
+  run "$here/pass" --endpoint http://127.0.0.1:9 --store "$(printf 'a\033')"
+  check "store with ESC: exit status 2 (got $rc)" "$(status_is 2; echo $?)"
+  has_line "$work/err" "conform: --store takes UTF-8 text without control \
+characters; see conform --help"
+  check "store with ESC: says why" $?
+  printf '{"header":{"target":"%s"},"cases":[%s]}' 'A\u001b[2J' \
+    '{"id":"c\u001b","outcome":"PASS"}' >"$a"
+  printf '{"header":{"target":"%s"},"cases":[%s,%s]}' 'B\u0007' \
+    '{"id":"c\u001b","outcome":"FAIL"}' \
+    '{"id":"d\u202e","outcome":"PASS"}' >"$b"
+  "$conform" --compare "$a" "$b" >"$work/out" 2>"$work/err"
+  has_line "$work/out" 'DIFFERS c\x1B: PASS on A\x1B[2J, FAIL on B\x07'
+  check "compare: the differing case is shown escaped" $?
+  has_line "$work/out" "ONLY d\\xE2\\x80\\xAE: PASS in $b"
+  check "compare: the case in one run only is shown escaped" $?
+  ! grep -q "$(printf '[\033\007]')" "$work/out" "$work/err"
+  check "compare: no control character reaches the output" $?
+}
+
 if [ ! -x "$conform" ]; then
   echo "runner: $conform is not built; run make first" >&2
   exit 2
@@ -532,6 +664,11 @@ test_compare
 test_report_dir
 test_full_output
 test_control_capture
+test_hostile_ids
+test_hostile_abort
+test_hostile_list
+test_hostile_answers
+test_hostile_inputs
 test_schema
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
