@@ -208,3 +208,13 @@ void buf_add_safe(buf *b, const char *s, size_t len)
 {
   add_display(b, s, len, 0);
 }
+
+void buf_fputs_safe(const char *s, FILE *f)
+{
+  buf b;
+
+  buf_init(&b);
+  buf_add_safe(&b, s, strlen(s));
+  fputs(buf_failed(&b) ? "?" : buf_str(&b), f);
+  buf_free(&b);
+}

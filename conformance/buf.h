@@ -10,6 +10,7 @@
 #define CF_BUF_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 typedef struct buf {
   char *data;                   /* NULL until something is added */
@@ -61,5 +62,9 @@ void buf_add_quoted(buf *b, const char *s, size_t len, size_t max);
 /* Appends s for a one-line message without quotes: control characters
  * and invalid UTF-8 bytes are escaped as in buf_add_quoted. */
 void buf_add_safe(buf *b, const char *s, size_t len);
+
+/* Writes s to f escaped as buf_add_safe does ("?" when memory ran
+ * out). */
+void buf_fputs_safe(const char *s, FILE *f);
 
 #endif

@@ -82,21 +82,10 @@ static const cJSON *find_case(const cJSON *cases, const char *id)
   return NULL;
 }
 
-/* Prints s to f on one line, control characters escaped. */
-static void print_safe_to(FILE *f, const char *s)
-{
-  buf b;
-
-  buf_init(&b);
-  buf_add_safe(&b, s, strlen(s));
-  fputs(buf_failed(&b) ? "?" : buf_str(&b), f);
-  buf_free(&b);
-}
-
-/* Prints s on standard output as print_safe_to does. */
+/* Prints s on standard output, escaped as buf_add_safe does. */
 static void print_safe(const char *s)
 {
-  print_safe_to(stdout, s);
+  buf_fputs_safe(s, stdout);
 }
 
 /* The target a run was made on, from the header of its results. */
@@ -170,9 +159,9 @@ static void check_vector_sets(const cJSON *ra, const cJSON *rb)
     return;
   fputs("conform: warning: the runs used different vector sets (",
         stderr);
-  print_safe_to(stderr, sa);
+  buf_fputs_safe(sa, stderr);
   fputs(", ", stderr);
-  print_safe_to(stderr, sb);
+  buf_fputs_safe(sb, stderr);
   fputs("); cases are matched by id\n", stderr);
 }
 

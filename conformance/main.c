@@ -145,12 +145,7 @@ static const char exit_text[] =
  * what the command line gave. */
 static void error_safe(const char *s)
 {
-  buf b;
-
-  buf_init(&b);
-  buf_add_safe(&b, s, strlen(s));
-  fputs(buf_failed(&b) ? "?" : buf_str(&b), stderr);
-  buf_free(&b);
+  buf_fputs_safe(s, stderr);
 }
 
 /* Prints a usage error. Returns EXIT_USAGE. */

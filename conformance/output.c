@@ -68,12 +68,7 @@ void cf_progress_end(cf_progress *p)
 /* Prints s with control characters escaped. */
 static void print_safe(const char *s)
 {
-  buf b;
-
-  buf_init(&b);
-  buf_add_safe(&b, s, strlen(s));
-  fputs(buf_failed(&b) ? "?" : buf_str(&b), stdout);
-  buf_free(&b);
+  buf_fputs_safe(s, stdout);
 }
 
 /* Prints " [REQ-1, REQ-2]" from the requirements of a case. */
