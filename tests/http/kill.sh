@@ -23,6 +23,8 @@ pid=
 run=
 work=$(mktemp -d "${TMPDIR:-/tmp}/test-http-kill.XXXXXX") || exit 1
 
+. "$ROOT/tests/lib.sh"
+
 cleanup() {
   for p in $run $pid; do
     kill -KILL "$p" 2>/dev/null
@@ -33,33 +35,14 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-# check NAME EXPECTED ACTUAL: one check, counted and printed.
-check() {
-  if [ "$2" = "$3" ]; then
-    passed=$((passed + 1))
-    echo "ok - $1"
-  else
-    failed=$((failed + 1))
-    echo "not ok - $1: expected '$2', got '$3'"
-  fi
-}
 
 # The number of lines of file $1 (0 when it does not exist).
 lines() {
   if [ -f "$1" ]; then wc -l <"$1" | tr -d ' '; else echo 0; fi
 }
 
-"$SERVER" --port 0 --credentials tests/credentials.json --test-controls \
-  >"$work/out" 2>"$work/log" &
-pid=$!
-tries=0
-while [ ! -s "$work/out" ] && [ $tries -lt 100 ]; do
-  sleep 0.1
-  tries=$((tries + 1))
-done
-port=$(sed -n '1s|^listening on http://127\.0\.0\.1:\([0-9]*\)$|\1|p' \
-  "$work/out")
-if [ -z "$port" ]; then
+if ! refserver_start "$SERVER" "$work" --credentials tests/credentials.json \
+     --test-controls; then
   echo "test-http-kill: refserver did not print its port" >&2
   exit 1
 fi

@@ -39,15 +39,14 @@ pid=
 run=
 work=$(mktemp -d "${TMPDIR:-/tmp}/test-http.XXXXXX") || exit 1
 
+. "$ROOT/tests/lib.sh"
+
 cleanup() {
   if [ -n "$run" ] && kill -0 "$run" 2>/dev/null; then
     kill -TERM "$run" 2>/dev/null
     wait "$run" 2>/dev/null
   fi
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-    kill -KILL "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
-  fi
+  refserver_kill
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -72,19 +71,9 @@ store_options() {
 # Starts the server and reads its port from its first line (10 s at most)
 start_server() {
   # shellcheck disable=SC2086 # $stores is a list of options
-  "$SERVER" --port 0 --deterministic --quiet \
-    --credentials "$CREDENTIALS" --test-controls $stores \
-    >"$work/out" 2>"$work/log" &
-  pid=$!
-  tries=0
-  while [ ! -s "$work/out" ] && [ $tries -lt 100 ] &&
-        kill -0 "$pid" 2>/dev/null; do
-    sleep 0.1
-    tries=$((tries + 1))
-  done
-  port=$(sed -n '1s|^listening on http://127\.0\.0\.1:\([0-9]*\)$|\1|p' \
-    "$work/out")
-  [ -n "$port" ] || fail "refserver did not print its port"
+  refserver_start "$SERVER" "$work" --deterministic --quiet \
+    --credentials "$CREDENTIALS" --test-controls $stores ||
+    fail "refserver did not print its port"
 }
 
 # Stops the server with SIGTERM; kills it after 10 s.

@@ -25,11 +25,10 @@ wrong=0
 pid=
 work=$(mktemp -d "${TMPDIR:-/tmp}/race-http.XXXXXX") || exit 1
 
+. "$ROOT/tests/lib.sh"
+
 cleanup() {
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-    kill -KILL "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
-  fi
+  refserver_kill
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -47,18 +46,8 @@ then
   exit 1
 fi
 
-"$SERVER" --port 0 --store "$STORE" --deterministic --quiet --threads 8 \
-  >"$work/out" 2>"$work/log" &
-pid=$!
-tries=0
-while [ ! -s "$work/out" ] && [ $tries -lt 100 ] &&
-      kill -0 "$pid" 2>/dev/null; do
-  sleep 0.1
-  tries=$((tries + 1))
-done
-port=$(sed -n 's|^listening on http://127\.0\.0\.1:\([0-9]*\)$|\1|p' \
-  "$work/out")
-if [ -z "$port" ]; then
+if ! refserver_start "$SERVER" "$work" --store "$STORE" --deterministic \
+     --quiet --threads 8; then
   cat "$work/log" >&2
   echo "race over HTTP: the server did not start" >&2
   exit 1

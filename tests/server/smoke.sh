@@ -22,26 +22,15 @@ failed=0
 pid=
 work=$(mktemp -d "${TMPDIR:-/tmp}/refserver-smoke.XXXXXX") || exit 1
 
+. "$ROOT/tests/lib.sh"
+
 cleanup() {
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-    kill -KILL "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
-  fi
+  refserver_kill
   rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-# check NAME EXPECTED ACTUAL: one check, counted and printed.
-check() {
-  if [ "$2" = "$3" ]; then
-    passed=$((passed + 1))
-    echo "ok - $1"
-  else
-    failed=$((failed + 1))
-    echo "not ok - $1: expected '$2', got '$3'"
-  fi
-}
 
 # call METHOD PATH [CURL-ARGS...]: one request; sets status and body.
 call() {
@@ -60,16 +49,7 @@ member() {
 
 # Starts the server and reads its port from the first line it prints.
 start_server() {
-  "$SERVER" --port 0 --store "$STORE" >"$work/out" 2>"$work/log" &
-  pid=$!
-  tries=0
-  while [ ! -s "$work/out" ] && [ $tries -lt 50 ] &&
-        kill -0 "$pid" 2>/dev/null; do
-    sleep 0.1
-    tries=$((tries + 1))
-  done
-  port=$(sed -n '1s|^listening on http://127\.0\.0\.1:\([0-9]*\)$|\1|p' \
-    "$work/out")
+  refserver_start "$SERVER" "$work" --store "$STORE"
   base=http://127.0.0.1:$port
 }
 
