@@ -169,3 +169,11 @@ void pct_encode(buf *b, const char *s)
     buf_addc(b, hex[*p & 15]);
   }
 }
+
+const char *first_control(const char *s)
+{
+  for (; *s; s++)
+    if ((unsigned char)*s < 0x20 || *s == 0x7F)
+      return s;
+  return NULL;
+}

@@ -17,6 +17,10 @@ size_t utf8_seq(const unsigned char *s, size_t len);
 /* 1 when len bytes are well-formed UTF-8 holding no NUL byte, else 0. */
 int utf8_text(const unsigned char *s, size_t len);
 
+/* The first control character of s (C0, a tab included, or DEL), or
+ * NULL when it has none. */
+const char *first_control(const char *s);
+
 /* Decodes standard base64 (RFC 4648 section 4) strictly: no white
  * space, length a multiple of 4, '=' only as final padding, unused bits
  * zero. Returns 0 and a new buffer in *out (the caller frees; NULL when

@@ -80,9 +80,7 @@ static void show_head(buf *why, int status, const char *type)
   }
 }
 
-/* Appends the message of an error body, quoted and cut short, after a
- * space; nothing when body has no string message. */
-static void show_message(buf *why, const cJSON *body)
+void expect_show_message(buf *why, const cJSON *body)
 {
   const cJSON *m = cJSON_GetObjectItemCaseSensitive(body, "message");
 
@@ -617,7 +615,7 @@ static int judge_outcome(const cJSON *o, const vars *vs,
     show_expected_head(why, o);
     buf_adds(why, ", got ");
     show_head(why, rs->status, type);
-    show_message(why, body);
+    expect_show_message(why, body);
     return 0;
   }
   buf_adds(why, "status as expected, but ");
@@ -645,7 +643,7 @@ static void show_branches(const cJSON *any, const cf_response *rs,
   }
   buf_adds(why, ", got ");
   show_head(why, rs->status, type);
-  show_message(why, body);
+  expect_show_message(why, body);
 }
 
 /* Judges the branches of anyOf in order. The reason given for a

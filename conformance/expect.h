@@ -19,6 +19,10 @@
 #include <cjson/cJSON.h>
 #include <stddef.h>
 
+/* Appends the message of an error body, quoted and cut short, after a
+ * space; nothing when body has no string message. */
+void expect_show_message(buf *why, const cJSON *body);
+
 /* Writes the error type of a response into out (n bytes; "" when there
  * is none): the X-Amzn-ErrorType header, else the __type or code
  * member of the body, cut before the first ':' and after the first '#',

@@ -209,15 +209,6 @@ static int capture_failed(const cJSON *cap, const cJSON *body,
   return 0;
 }
 
-/* The first control character (a tab included) of s, or NULL. */
-static const char *control_char(const char *s)
-{
-  for (; *s; s++)
-    if ((unsigned char)*s < 0x20 || *s == 0x7F)
-      return s;
-  return NULL;
-}
-
 /* Says that capture cap holds a control character, which no path,
  * header or command line of a later step could carry. Returns 0. */
 static int capture_control(const cJSON *cap, const char *text,
@@ -250,7 +241,7 @@ static int run_captures(const cJSON *spec, const cJSON *body,
       text = number_text(value, num, sizeof num);
     if (!text)
       return capture_failed(cap, body, fault, value, why);
-    bad = control_char(text);
+    bad = first_control(text);
     if (bad)
       return capture_control(cap, text, bad, why);
     if (vars_set(vs, cap->string, text) < 0)
@@ -730,7 +721,6 @@ static void say_probe_answer(const cf_response *rs, char *why, size_t n)
 {
   cJSON *body = cJSON_ParseWithLength((const char *)rs->body,
                                       rs->body_len);
-  const cJSON *m = cJSON_GetObjectItemCaseSensitive(body, "message");
   char type[128];
   buf b;
 
@@ -742,11 +732,7 @@ static void say_probe_answer(const cf_response *rs, char *why, size_t n)
     buf_addc(&b, ' ');
     buf_add_safe(&b, type, strlen(type));
   }
-  if (cJSON_IsString(m)) {
-    buf_adds(&b, " (message ");
-    buf_add_quoted(&b, m->valuestring, strlen(m->valuestring), 120);
-    buf_addc(&b, ')');
-  }
+  expect_show_message(&b, body);
   buf_copy_out(&b, why, n);
   buf_free(&b);
   cJSON_Delete(body);

@@ -193,12 +193,8 @@ static int set_text(const char **slot, const char *name, const char *value,
 static int set_id(const char **slot, const char *name, const char *value,
                   char *err, size_t errlen)
 {
-  const char *p = value ? value : "";
-
-  while (*p && (unsigned char)*p >= 0x20 && *p != 0x7F)
-    p++;
-  if (*p || (value && !utf8_text((const unsigned char *)value,
-                                 strlen(value)))) {
+  if (value && (first_control(value) ||
+                !utf8_text((const unsigned char *)value, strlen(value)))) {
     snprintf(err, errlen, "--%s takes UTF-8 text without control "
              "characters", name);
     return -1;
